@@ -1,0 +1,189 @@
+// lianxin — one binary: serve, demo, migrate, import, user.
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/config.hpp"
+#include "app/demo.hpp"
+#include "app/wiring.hpp"
+#include "auth/crypto.hpp"
+#include "auth/guard.hpp"
+#include "auth/rules.hpp"
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "customers/import.hpp"
+#include "spdlog/spdlog.h"
+#include "storage/migrator.hpp"
+
+using namespace lianxin;
+
+namespace {
+
+struct CommonOptions {
+  std::string config_file = "lianxin.conf";
+  std::string db, address, static_dir;
+  int port = -1;
+};
+
+void add_common(CLI::App* cmd, CommonOptions& o, bool server) {
+  cmd->add_option("--config", o.config_file, "config file (key = value lines); LIANXIN_* environment variables override it");
+  cmd->add_option("--db", o.db, "database: sqlite:PATH or postgresql://user:pass@host:port/db");
+  if (server) {
+    cmd->add_option("--port", o.port, "TCP port (0 = any free port)");
+    cmd->add_option("--address", o.address, "listen address");
+    cmd->add_option("--static", o.static_dir, "directory of the built web UI");
+  }
+}
+
+app::Config resolve(const CommonOptions& o, bool config_given) {
+  app::Config c = app::load_config(o.config_file, config_given);
+  if (!o.db.empty()) c.db = o.db;
+  if (o.port >= 0) c.port = o.port;
+  if (!o.address.empty()) c.address = o.address;
+  if (!o.static_dir.empty()) c.static_dir = o.static_dir;
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
+  return c;
+}
+
+int serve(const app::Config& config, bool seed, const app::DemoOptions& demo) {
+  app::Instance instance(config);
+  if (seed) {
+    if (app::database_is_empty(instance.db())) {
+      spdlog::info("seeding demo data ({} customers, seed {})...", demo.customers, demo.seed);
+      app::seed_demo(instance.db(), demo);
+      spdlog::info("demo data ready");
+    } else {
+      spdlog::info("database already has data; not seeding again");
+    }
+  }
+  unsigned short port = instance.start();
+  std::cout << "Lianxin (连心) is serving on http://" << config.address << ":" << port << "/" << std::endl;
+  if (seed)
+    std::cout << "Log in as admin / " << demo.password << "  (other demo users: see README, same password)" << std::endl;
+  instance.wait(true);
+  std::cout << "stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Lianxin (连心) — key-account service management for power supply companies"};
+  cli.require_subcommand(1);
+  CommonOptions common;
+  app::DemoOptions demo;
+
+  auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server (applies pending migrations first)");
+  add_common(serve_cmd, common, true);
+
+  auto* demo_cmd = cli.add_subcommand("demo", "seed an empty database with reproducible demo data, then serve");
+  add_common(demo_cmd, common, true);
+  demo_cmd->add_option("--customers", demo.customers, "number of customers to generate");
+  demo_cmd->add_option("--seed", demo.seed, "random seed");
+  bool seed_only = false;
+  demo_cmd->add_flag("--seed-only", seed_only, "seed and exit without serving");
+
+  auto* migrate_cmd = cli.add_subcommand("migrate", "apply pending schema migrations and exit");
+  add_common(migrate_cmd, common, false);
+
+  auto* import_cmd = cli.add_subcommand("import", "import a CSV or XLSX file of customers, accounts or contacts");
+  add_common(import_cmd, common, false);
+  std::string kind = "customers", mode = "all_or_nothing", file, as_user = "admin";
+  import_cmd->add_option("--kind", kind, "customers | accounts | contacts")->check(CLI::IsMember({"customers", "accounts", "contacts"}));
+  import_cmd->add_option("--mode", mode, "all_or_nothing | valid_rows")->check(CLI::IsMember({"all_or_nothing", "valid_rows"}));
+  import_cmd->add_option("--file", file, "the file")->required();
+  import_cmd->add_option("--as", as_user, "import with this user's scope (audited as this user)");
+
+  auto* user_cmd = cli.add_subcommand("user", "create a user or reset a password");
+  add_common(user_cmd, common, false);
+  std::string username, password, role = "administrator", org_code;
+  user_cmd->add_option("--username", username)->required();
+  user_cmd->add_option("--password", password, "new password (or LIANXIN_NEW_PASSWORD)");
+  user_cmd->add_option("--role", role, "role when creating");
+  user_cmd->add_option("--org", org_code, "org unit code when creating (default: the root)");
+
+  CLI11_PARSE(cli, argc, argv);
+  bool config_given = false;
+  for (auto* cmd : {serve_cmd, demo_cmd, migrate_cmd, import_cmd, user_cmd})
+    if (cmd->parsed() && cmd->count("--config")) config_given = true;
+
+  try {
+    app::Config config = resolve(common, config_given);
+    if (serve_cmd->parsed()) return serve(config, false, demo);
+    if (demo_cmd->parsed()) {
+      if (seed_only) {
+        auto db = storage::Database::open(config.db, 2);
+        storage::migrate(*db);
+        if (app::database_is_empty(*db)) app::seed_demo(*db, demo);
+        std::cout << "demo data ready in " << config.db << std::endl;
+        return 0;
+      }
+      return serve(config, true, demo);
+    }
+    auto db = storage::Database::open(config.db, 2);
+    if (migrate_cmd->parsed()) {
+      auto report = storage::migrate(*db);
+      std::cout << "schema version " << report.from_version << " -> " << report.to_version << std::endl;
+      for (auto& name : report.applied) std::cout << "  applied " << name << std::endl;
+      return 0;
+    }
+    storage::migrate(*db);
+    if (import_cmd->parsed()) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) throw std::runtime_error("cannot read " + file);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      auto user_id = db->read([&](storage::Connection& conn) {
+        auto row = conn.query_one("SELECT id FROM users WHERE username = ?", {as_user});
+        if (!row) throw std::runtime_error("unknown user " + as_user);
+        return row->i64(0);
+      });
+      auto principal = db->read([&](storage::Connection& conn) { return auth::load_principal(conn, user_id); });
+      principal.ip = "cli";
+      auto result = customers::run_import_now(*db, principal, kind, mode, file, buffer.str());
+      std::cout << result.status << ": " << result.message << " (" << result.total_rows << " rows)" << std::endl;
+      return result.status == "succeeded" ? 0 : 1;
+    }
+    if (user_cmd->parsed()) {
+      if (password.empty())
+        if (const char* env = std::getenv("LIANXIN_NEW_PASSWORD")) password = env;
+      if (auto problem = auth::password_problem(password); !problem.empty())
+        throw std::runtime_error("password " + problem);
+      if (!auth::role_from_code(role)) throw std::runtime_error("unknown role " + role);
+      std::string hash = auth::hash_password(password);
+      db->transaction([&](storage::Connection& conn) {
+        Millis now = now_millis();
+        auto existing = conn.query_one("SELECT id FROM users WHERE username = ?", {username});
+        if (existing) {
+          conn.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+                       {hash, now, existing->i64(0)});
+          conn.execute("DELETE FROM sessions WHERE user_id = ?", {existing->i64(0)});
+          std::cout << "password of " << username << " reset" << std::endl;
+        } else {
+          auto org = org_code.empty() ? conn.query_one("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+                                      : conn.query_one("SELECT id FROM org_units WHERE code = ?", {org_code});
+          if (!org) {
+            // A brand-new database: create the root company so an administrator can log in.
+            conn.execute("INSERT INTO org_units(parent_id, kind, code, name, path, created_at) VALUES (NULL, 'company', 'ROOT', '供电公司', '/1/', ?)", {now});
+            org = conn.query_one("SELECT id FROM org_units WHERE code = 'ROOT'");
+          }
+          conn.execute(
+              "INSERT INTO users(username, display_name, password_hash, role, org_unit_id, active, created_at, updated_at) "
+              "VALUES (?,?,?,?,?,1,?,?)",
+              {username, username, hash, role, org->i64(0), now, now});
+          std::cout << "user " << username << " created with role " << role << std::endl;
+        }
+      });
+      return 0;
+    }
+  } catch (const AppError& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    for (auto& i : e.issues()) std::cerr << "  " << (i.row ? "row " + std::to_string(i.row) + " " : "") << i.field << ": " << i.message << std::endl;
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,63 @@
+#include "app/wiring.hpp"
+
+#include "app/system_api.hpp"
+#include "audit/api.hpp"
+#include "auth/api.hpp"
+#include "customers/api.hpp"
+#include "customers/import.hpp"
+#include "org/api.hpp"
+#include "spdlog/spdlog.h"
+#include "storage/migrator.hpp"
+
+namespace lianxin::app {
+
+struct Instance::Impl {
+  Config config;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<auth::Guard> guard;
+  std::shared_ptr<http::Router> router = std::make_shared<http::Router>();
+  std::shared_ptr<customers::ImportRunner> imports;
+  std::unique_ptr<http::Server> server;
+};
+
+Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+  impl_->db = storage::Database::open(config.db, config.db_pool);
+  auto report = storage::migrate(*impl_->db);
+  for (auto& name : report.applied) spdlog::info("applied migration {}", name);
+  customers::fail_interrupted_imports(*impl_->db);
+  auth::GuardOptions options;
+  options.session_ttl_millis = static_cast<long long>(config.session_hours) * 3600 * 1000;
+  options.secure_cookie = config.secure_cookie;
+  impl_->guard = std::make_unique<auth::Guard>(*impl_->db, options);
+  auto& router = *impl_->router;
+  register_system_routes(router, *impl_->db);
+  auth::register_routes(router, *impl_->guard);
+  org::register_routes(router, *impl_->guard);
+  audit::register_routes(router, *impl_->guard);
+  customers::register_routes(router, *impl_->guard);
+  impl_->imports = customers::register_import_routes(router, *impl_->guard);
+  http::ServerOptions server_options;
+  server_options.address = config.address;
+  server_options.port = static_cast<unsigned short>(config.port);
+  server_options.threads = config.threads;
+  server_options.static_dir = config.static_dir;
+  impl_->server = std::make_unique<http::Server>(server_options, impl_->router,
+                                                 [](const http::Request& req, int status, double ms, std::size_t bytes) {
+                                                   spdlog::info("{} {} {} {} {} {:.1f}ms {}B", req.request_id, req.remote_ip,
+                                                                req.method, req.path, status, ms, bytes);
+                                                 });
+}
+
+Instance::~Instance() {
+  if (impl_->server) impl_->server.reset();
+  impl_->imports.reset();
+}
+
+unsigned short Instance::start() { return impl_->server->start(); }
+void Instance::wait(bool handle_signals) { impl_->server->wait(handle_signals); }
+void Instance::stop() { impl_->server->stop(); }
+storage::Database& Instance::db() { return *impl_->db; }
+std::vector<std::pair<std::string, std::string>> Instance::routes() const { return impl_->router->routes(); }
+
+}  // namespace lianxin::app

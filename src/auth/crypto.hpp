@@ -1,0 +1,15 @@
+#pragma once
+#include <string>
+
+namespace lianxin::auth {
+
+// argon2id (libsodium crypto_pwhash_str, interactive limits); the hash string carries its parameters.
+std::string hash_password(const std::string& password);
+bool verify_password(const std::string& hash, const std::string& password);
+// Random URL-safe token with `bytes` bytes of entropy.
+std::string random_token(std::size_t bytes = 32);
+// Hex BLAKE2b of a high-entropy token (session ids and API keys are stored only as hashes).
+std::string token_hash(const std::string& token);
+bool constant_time_equal(const std::string& a, const std::string& b);
+
+}  // namespace lianxin::auth

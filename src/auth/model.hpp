@@ -1,0 +1,67 @@
+#pragma once
+// Identity and access model: roles, permissions, the authenticated principal. Pure.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lianxin::auth {
+
+enum class Role {
+  administrator,
+  leader,
+  marketing_manager,
+  account_manager,
+  service_dispatcher,
+  department_handler,
+  outage_planner,
+  auditor,
+};
+
+enum class Permission {
+  customer_read,
+  customer_write,
+  customer_import,
+  customer_export,
+  customer_merge,
+  interaction_write,
+  user_admin,
+  org_admin,
+  apikey_admin,
+  audit_read,
+  reference_read,
+};
+
+// Who is acting, for the audit log and the timeline.
+struct Actor {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string ip;
+  std::string request_id;
+};
+
+struct Principal {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::auditor;
+  std::int64_t org_unit_id = 0;
+  std::string org_path;          // '/1/4/' — the subtree this user sees
+  std::string org_unit_name;
+  bool all_customers_in_scope = false;  // account managers: see the whole subtree, not only assigned
+  bool via_api_key = false;
+  std::string csrf_token;        // empty for API keys
+  std::string ip;
+  std::string request_id;
+
+  Actor actor() const { return {user_id, username, ip, request_id}; }
+};
+
+// Which customers a principal may see: the org subtree, and for account managers (unless
+// granted more) only the customers they manage as primary or backup.
+struct CustomerScope {
+  std::string org_path_prefix;
+  std::optional<std::int64_t> manager_id;
+};
+
+}  // namespace lianxin::auth

@@ -1,0 +1,133 @@
+#include "auth/rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace lianxin::auth {
+
+const std::vector<Role>& all_roles() {
+  static const std::vector<Role> roles = {Role::administrator,      Role::leader,
+                                          Role::marketing_manager,  Role::account_manager,
+                                          Role::service_dispatcher, Role::department_handler,
+                                          Role::outage_planner,     Role::auditor};
+  return roles;
+}
+
+const char* role_code(Role role) {
+  switch (role) {
+    case Role::administrator: return "administrator";
+    case Role::leader: return "leader";
+    case Role::marketing_manager: return "marketing_manager";
+    case Role::account_manager: return "account_manager";
+    case Role::service_dispatcher: return "service_dispatcher";
+    case Role::department_handler: return "department_handler";
+    case Role::outage_planner: return "outage_planner";
+    case Role::auditor: return "auditor";
+  }
+  return "auditor";
+}
+
+std::optional<Role> role_from_code(const std::string& code) {
+  for (Role r : all_roles())
+    if (code == role_code(r)) return r;
+  return std::nullopt;
+}
+
+const char* permission_code(Permission p) {
+  switch (p) {
+    case Permission::customer_read: return "customer.read";
+    case Permission::customer_write: return "customer.write";
+    case Permission::customer_import: return "customer.import";
+    case Permission::customer_export: return "customer.export";
+    case Permission::customer_merge: return "customer.merge";
+    case Permission::interaction_write: return "interaction.write";
+    case Permission::user_admin: return "user.admin";
+    case Permission::org_admin: return "org.admin";
+    case Permission::apikey_admin: return "apikey.admin";
+    case Permission::audit_read: return "audit.read";
+    case Permission::reference_read: return "reference.read";
+  }
+  return "";
+}
+
+const std::vector<Permission>& permissions_of(Role role) {
+  using P = Permission;
+  static const std::vector<P> administrator = {P::customer_read,   P::customer_write, P::customer_import,
+                                               P::customer_export, P::customer_merge, P::interaction_write,
+                                               P::user_admin,      P::org_admin,      P::apikey_admin,
+                                               P::audit_read,      P::reference_read};
+  static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read};
+  static const std::vector<P> marketing = {P::customer_read,   P::customer_write, P::customer_import,
+                                           P::customer_export, P::customer_merge, P::interaction_write,
+                                           P::reference_read};
+  static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export,
+                                         P::interaction_write, P::reference_read};
+  static const std::vector<P> dispatcher = {P::customer_read, P::interaction_write, P::reference_read};
+  static const std::vector<P> handler = {P::customer_read, P::interaction_write, P::reference_read};
+  static const std::vector<P> planner = {P::customer_read, P::customer_export, P::reference_read};
+  static const std::vector<P> auditor = {P::customer_read, P::audit_read, P::reference_read};
+  switch (role) {
+    case Role::administrator: return administrator;
+    case Role::leader: return leader;
+    case Role::marketing_manager: return marketing;
+    case Role::account_manager: return manager;
+    case Role::service_dispatcher: return dispatcher;
+    case Role::department_handler: return handler;
+    case Role::outage_planner: return planner;
+    case Role::auditor: return auditor;
+  }
+  return auditor;
+}
+
+bool has_permission(Role role, Permission p) {
+  const auto& list = permissions_of(role);
+  return std::find(list.begin(), list.end(), p) != list.end();
+}
+
+CustomerScope customer_scope(const Principal& p) {
+  CustomerScope scope{p.org_path, std::nullopt};
+  if (p.role == Role::account_manager && !p.all_customers_in_scope) scope.manager_id = p.user_id;
+  return scope;
+}
+
+bool org_in_scope(const Principal& p, const std::string& path) {
+  return !p.org_path.empty() && path.compare(0, p.org_path.size(), p.org_path) == 0;
+}
+
+bool customer_visible(const Principal& p, const std::string& customer_org_path, std::optional<std::int64_t> manager_id,
+                      std::optional<std::int64_t> backup_manager_id) {
+  if (!org_in_scope(p, customer_org_path)) return false;
+  auto scope = customer_scope(p);
+  if (scope.manager_id) return manager_id == scope.manager_id || backup_manager_id == scope.manager_id;
+  return true;
+}
+
+long long lockout_millis(const LockoutPolicy& policy, int failures) {
+  if (failures < policy.free_attempts) return 0;
+  int extra = failures - policy.free_attempts;
+  long long minutes = policy.base_minutes;
+  for (int i = 0; i < extra && minutes < policy.max_minutes; ++i) minutes *= 2;
+  minutes = std::min<long long>(minutes, policy.max_minutes);
+  return minutes * 60 * 1000;
+}
+
+std::string password_problem(const std::string& password) {
+  if (password.size() < 10) return "must be at least 10 characters";
+  if (password.size() > 200) return "must be at most 200 characters";
+  bool letter = false, digit = false;
+  for (unsigned char c : password) {
+    if (std::isalpha(c)) letter = true;
+    if (std::isdigit(c)) digit = true;
+  }
+  if (!letter || !digit) return "must contain letters and digits";
+  return {};
+}
+
+bool valid_username(const std::string& u) {
+  if (u.size() < 3 || u.size() > 32) return false;
+  return std::all_of(u.begin(), u.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  });
+}
+
+}  // namespace lianxin::auth

@@ -1,0 +1,19 @@
+#pragma once
+// Instants are UTC epoch milliseconds; the business calendar is Asia/Shanghai (UTC+8, no DST).
+#include <cstdint>
+#include <string>
+
+namespace lianxin {
+
+using Millis = std::int64_t;
+
+Millis now_millis();
+// ISO-8601 in UTC with milliseconds, e.g. 2026-11-22T04:05:06.789Z
+std::string format_iso_utc(Millis at);
+// Parses YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM); throws AppError(validation_failed) naming `field`.
+Millis parse_iso_instant(const std::string& text, const std::string& field);
+// Calendar date YYYY-MM-DD of an instant in Asia/Shanghai.
+std::string shanghai_date(Millis at);
+bool is_valid_date(const std::string& yyyy_mm_dd);
+
+}  // namespace lianxin

@@ -1,0 +1,876 @@
+#include "customers/import.hpp"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "audit/audit.hpp"
+#include "common/clock.hpp"
+#include "common/json.hpp"
+#include "common/strings.hpp"
+#include "customers/rules.hpp"
+#include "customers/service.hpp"
+#include "http/params.hpp"
+#include "io/csv.hpp"
+#include "io/xlsx.hpp"
+#include "spdlog/spdlog.h"
+#include "text/text.hpp"
+
+namespace lianxin::customers {
+
+namespace bj = boost::json;
+using storage::Connection;
+using storage::Params;
+using storage::Value;
+
+namespace {
+
+struct Cancelled {};
+
+// Progress of a job running in this process; the database row has the durable state.
+struct JobState {
+  std::atomic<std::int64_t> processed{0};
+  std::atomic<std::int64_t> total{0};
+  std::atomic<bool> cancel{false};
+};
+
+const std::size_t kMaxReportedErrors = 1000;
+const std::size_t kMaxRows = 2000000;
+
+std::string cell(const std::vector<std::string>& row, int index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= row.size()) return {};
+  return trim(row[index]);
+}
+
+std::optional<bool> parse_flag(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  if (s == "1" || s == "是" || s == "true" || s == "TRUE" || s == "Y" || s == "y" || s == "yes") return true;
+  if (s == "0" || s == "否" || s == "false" || s == "FALSE" || s == "N" || s == "n" || s == "no") return false;
+  return std::nullopt;
+}
+
+// Accepts the code or the Chinese/English label of a code list entry.
+std::optional<std::string> parse_code(const std::vector<CodeLabel>& list, const std::string& s) {
+  for (auto& c : list)
+    if (s == c.code || s == c.zh || s == c.en) return std::string(c.code);
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& s) {
+  if (s.empty() || s.size() > 15) return std::nullopt;
+  std::string t = s;
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+  for (char c : t)
+    if (c < '0' || c > '9') return std::nullopt;
+  return std::stoll(t);
+}
+
+std::optional<double> parse_double(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    double d = std::stod(s, &used);
+    if (used != s.size()) return std::nullopt;
+    return d;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+struct Table {
+  std::vector<std::vector<std::string>> rows;  // rows[0] = header
+};
+
+Table read_table(const std::string& bytes, const std::string& file_name) {
+  Table t;
+  bool xlsx = bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04", 4) == 0;
+  bool named_xlsx = file_name.size() > 5 && to_lower_ascii(file_name.substr(file_name.size() - 5)) == ".xlsx";
+  if (named_xlsx && !xlsx)
+    throw AppError(ErrorCode::validation_failed, "not a valid XLSX file",
+                   {{"file", "the file is named .xlsx but is not an XLSX workbook (truncated or another format)"}});
+  if (xlsx) {
+    t.rows = io::read_xlsx_first_sheet(bytes);
+  } else {
+    io::CsvReader reader(bytes);
+    std::vector<std::string> fields;
+    while (reader.next(fields)) {
+      if (t.rows.size() > kMaxRows)
+        throw AppError(ErrorCode::validation_failed, "file too large", {{"file", "more than 2,000,000 rows"}});
+      t.rows.push_back(fields);
+    }
+  }
+  // Drop trailing empty rows.
+  while (!t.rows.empty() && std::all_of(t.rows.back().begin(), t.rows.back().end(), [](const std::string& s) { return trim(s).empty(); }))
+    t.rows.pop_back();
+  if (t.rows.empty()) throw AppError(ErrorCode::validation_failed, "empty file", {{"file", "has no header row"}});
+  return t;
+}
+
+// Maps header cells (code or Chinese label, case-insensitive for codes) to column indexes.
+std::map<std::string, int> map_header(const std::vector<std::string>& header, const std::vector<ImportColumn>& columns,
+                                      Validator& v) {
+  std::map<std::string, int> index;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string h = trim(header[i]);
+    if (h.empty()) continue;
+    // Templates show "客户名称*"; the star marks required columns.
+    if (!h.empty() && h.back() == '*') h.pop_back();
+    bool found = false;
+    for (auto& c : columns) {
+      if (to_lower_ascii(h) == c.code || h == c.zh) {
+        index[c.code] = static_cast<int>(i);
+        found = true;
+      }
+    }
+    if (!found) v.add(h, "unknown column; see the template for the column names", 1);
+  }
+  for (auto& c : columns)
+    if (c.required && !index.count(c.code)) v.add(c.code, std::string("required column missing (") + c.zh + ")", 1);
+  return index;
+}
+
+struct OrgRef {
+  std::int64_t id;
+  std::string path;
+  std::string kind;
+};
+
+struct ErrorSink {
+  std::vector<FieldIssue> issues;
+  std::int64_t count = 0;
+  std::set<std::int64_t> bad_rows;
+  void add(std::int64_t row, const std::string& field, const std::string& message) {
+    ++count;
+    bad_rows.insert(row);
+    if (issues.size() < kMaxReportedErrors) issues.push_back({field, message, row});
+  }
+};
+
+void check_progress(JobState* state, std::int64_t done) {
+  if (!state) return;
+  state->processed = done;
+  if (state->cancel) throw Cancelled{};
+}
+
+// ---- customers -----------------------------------------------------------------------------
+
+struct CustomerRow {
+  std::int64_t row = 0;
+  std::string name, credit_code, industry_code, address, importance_class = "none", outage_sensitivity = "normal",
+      credit_grade, tags, group_credit_code, org_path;
+  std::int64_t org_unit_id = 0;
+  std::optional<std::int64_t> manager_id, backup_manager_id;
+  bool is_group = false, is_key_account = false;
+  double annual_kwh = 0;
+};
+
+struct ImportCounts {
+  std::int64_t inserted = 0, updated = 0;
+};
+
+ImportCounts import_customers(Connection& conn, const auth::Principal& p, const Table& t, const std::map<std::string, int>& col,
+                              ErrorSink& errors, bool only_valid, JobState* state, bool validate_only,
+                              std::vector<CustomerRow>& parsed) {
+  // Reference data loaded once per file.
+  std::set<std::string> industries;
+  for (auto& r : conn.query("SELECT code FROM industries")) industries.insert(r.str(0));
+  std::unordered_map<std::string, OrgRef> orgs;
+  for (auto& r : conn.query("SELECT code, id, path, kind FROM org_units")) orgs[r.str(0)] = {r.i64(1), r.str(2), r.str(3)};
+  std::unordered_map<std::string, std::pair<std::int64_t, std::string>> users;
+  for (auto& r : conn.query("SELECT username, id, role FROM users WHERE active = 1")) users[r.str(0)] = {r.i64(1), r.str(2)};
+  auto c = [&](const std::vector<std::string>& row, const char* code) {
+    auto it = col.find(code);
+    return it == col.end() ? std::string() : cell(row, it->second);
+  };
+  auto scope = auth::customer_scope(p);
+  std::unordered_map<std::string, std::int64_t> seen;  // credit code -> first row in file
+  if (validate_only) {
+    parsed.clear();
+    parsed.reserve(t.rows.size());
+    for (std::size_t i = 1; i < t.rows.size(); ++i) {
+      const auto& row = t.rows[i];
+      std::int64_t n = static_cast<std::int64_t>(i) + 1;
+      CustomerRow cr;
+      cr.row = n;
+      cr.name = c(row, "name");
+      if (cr.name.empty()) errors.add(n, "name", "is required");
+      else if (cr.name.size() > 200) errors.add(n, "name", "is longer than 200 bytes");
+      cr.credit_code = c(row, "credit_code");
+      for (char& ch : cr.credit_code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (cr.credit_code.empty()) errors.add(n, "credit_code", "is required for import (it is the natural key)");
+      else if (auto problem = credit_code_problem(cr.credit_code); !problem.empty()) errors.add(n, "credit_code", problem);
+      else if (auto [it, fresh] = seen.emplace(cr.credit_code, n); !fresh)
+        errors.add(n, "credit_code", "same credit code as row " + std::to_string(it->second));
+      cr.industry_code = c(row, "industry_code");
+      if (!cr.industry_code.empty() && !industries.count(cr.industry_code))
+        errors.add(n, "industry_code", "unknown industry code (GB/T 4754-2017)");
+      std::string org_code = c(row, "org_unit_code");
+      auto org = orgs.find(org_code);
+      if (org_code.empty()) errors.add(n, "org_unit_code", "is required");
+      else if (org == orgs.end() || !auth::org_in_scope(p, org->second.path)) errors.add(n, "org_unit_code", "unknown org unit '" + org_code + "'");
+      else if (org->second.kind == "department") errors.add(n, "org_unit_code", "customers belong to a bureau or station, not a department");
+      else {
+        cr.org_unit_id = org->second.id;
+        cr.org_path = org->second.path;
+      }
+      cr.address = c(row, "address");
+      auto code_field = [&](const char* name, const std::vector<CodeLabel>& list, std::string& out) {
+        std::string s = c(row, name);
+        if (s.empty()) return;
+        if (auto code = parse_code(list, s)) out = *code;
+        else errors.add(n, name, "must be one of " + codes_of(list));
+      };
+      code_field("importance_class", importance_classes(), cr.importance_class);
+      code_field("outage_sensitivity", outage_sensitivities(), cr.outage_sensitivity);
+      code_field("credit_grade", credit_grades(), cr.credit_grade);
+      cr.tags = join(normalize_tags({c(row, "tags")}), ",");
+      cr.group_credit_code = c(row, "group_credit_code");
+      auto flag = [&](const char* name, bool& out) {
+        std::string s = c(row, name);
+        if (s.empty()) return;
+        if (auto b = parse_flag(s)) out = *b;
+        else errors.add(n, name, "must be 是/否 (or 1/0)");
+      };
+      flag("is_group", cr.is_group);
+      flag("is_key_account", cr.is_key_account);
+      auto manager = [&](const char* name, std::optional<std::int64_t>& out) {
+        std::string s = c(row, name);
+        if (s.empty()) return;
+        auto u = users.find(to_lower_ascii(s));
+        if (u == users.end()) errors.add(n, name, "unknown user '" + s + "'");
+        else if (u->second.second != "account_manager") errors.add(n, name, "user '" + s + "' is not an account manager");
+        else out = u->second.first;
+      };
+      manager("manager_username", cr.manager_id);
+      manager("backup_manager_username", cr.backup_manager_id);
+      if (scope.manager_id && cr.manager_id != scope.manager_id && cr.backup_manager_id != scope.manager_id)
+        errors.add(n, "manager_username", "you can only import customers you manage");
+      std::string kwh = c(row, "annual_kwh");
+      if (!kwh.empty()) {
+        auto d = parse_double(kwh);
+        if (!d || *d < 0) errors.add(n, "annual_kwh", "must be a non-negative number");
+        else cr.annual_kwh = *d;
+      }
+      parsed.push_back(std::move(cr));
+      if (i % 5000 == 0) check_progress(state, static_cast<std::int64_t>(i));
+    }
+    // Groups named by credit code must exist in the file (as a group) or in the database.
+    std::unordered_map<std::string, bool> file_groups;
+    for (auto& cr : parsed) file_groups[cr.credit_code] = cr.is_group;
+    for (auto& cr : parsed) {
+      if (cr.group_credit_code.empty()) continue;
+      auto f = file_groups.find(cr.group_credit_code);
+      if (f != file_groups.end()) {
+        if (!f->second) errors.add(cr.row, "group_credit_code", "that customer is not marked as a group (是否集团)");
+        continue;
+      }
+      auto g = conn.query_one("SELECT is_group, org_path FROM customers WHERE credit_code = ?", {cr.group_credit_code});
+      if (!g || !auth::org_in_scope(p, g->str(1))) errors.add(cr.row, "group_credit_code", "unknown group customer");
+      else if (!g->boolean(0)) errors.add(cr.row, "group_credit_code", "that customer is not a group (集团)");
+    }
+    return {};
+  }
+
+  // Write phase.
+  ImportCounts counts;
+  Millis now = now_millis();
+  std::int64_t done = 0;
+  std::vector<std::pair<std::int64_t, std::string>> group_links;  // customer id, group credit code
+  for (auto& cr : parsed) {
+    ++done;
+    if (done % 2000 == 0) check_progress(state, done);
+    if (errors.bad_rows.count(cr.row)) continue;  // only reached in valid_rows mode
+    auto existing = conn.query_one("SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?",
+                                   {cr.credit_code});
+    std::int64_t id;
+    if (existing) {
+      id = existing->i64(0);
+      if (!auth::customer_visible(p, existing->str(1), existing->opt_i64(2), existing->opt_i64(3)) ||
+          existing->str(4) == "merged") {
+        // Outside the importer's scope: refuse rather than reveal or overwrite.
+        throw AppError(ErrorCode::validation_failed, "row outside your scope",
+                       {{"credit_code", "a customer with this credit code exists outside your scope", cr.row}});
+      }
+      std::string before = json::serialize(bj::object{{"id", id}});
+      conn.execute(
+          "UPDATE customers SET name = ?, industry_code = ?, org_unit_id = ?, org_path = ?, address = ?, "
+          "importance_class = ?, outage_sensitivity = ?, credit_grade = ?, tags = ?, is_group = ?, is_key_account = ?, "
+          "manager_id = COALESCE(?, manager_id), backup_manager_id = COALESCE(?, backup_manager_id), annual_kwh = ?, "
+          "version = version + 1, updated_at = ? WHERE id = ?",
+          {cr.name, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path, storage::text_or_null(cr.address),
+           cr.importance_class, cr.outage_sensitivity, storage::text_or_null(cr.credit_grade), cr.tags,
+           std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account}, storage::opt_value(cr.manager_id),
+           storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, id});
+      refresh_search(conn, id);
+      ++counts.updated;
+    } else {
+      id = conn.insert_returning_id(
+          "INSERT INTO customers(name, credit_code, industry_code, org_unit_id, org_path, address, importance_class, "
+          "outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, backup_manager_id, annual_kwh, "
+          "status, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) RETURNING id",
+          {cr.name, cr.credit_code, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path,
+           storage::text_or_null(cr.address), cr.importance_class, cr.outage_sensitivity,
+           storage::text_or_null(cr.credit_grade), cr.tags, std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account},
+           storage::opt_value(cr.manager_id), storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, now});
+      text::SearchFields sf;
+      sf.name = cr.name;
+      sf.credit_code = cr.credit_code;
+      write_search_document(conn, id, text::build_search_document(sf));
+      ++counts.inserted;
+    }
+    if (!cr.group_credit_code.empty()) group_links.emplace_back(id, cr.group_credit_code);
+  }
+  for (auto& [id, code] : group_links)
+    conn.execute("UPDATE customers SET group_id = (SELECT id FROM customers WHERE credit_code = ?) WHERE id = ?", {code, id});
+  return counts;
+}
+
+// ---- accounts and contacts ------------------------------------------------------------------
+
+struct CustomerRef {
+  std::int64_t id = 0;
+  std::string org_path;
+};
+
+// Finds the customer named by credit code in the importer's scope, or records an error.
+std::optional<CustomerRef> find_customer(Connection& conn, const auth::Principal& p, const std::string& code, std::int64_t n,
+                                         ErrorSink& errors, std::unordered_map<std::string, std::optional<CustomerRef>>& cache) {
+  if (code.empty()) {
+    errors.add(n, "customer_credit_code", "is required");
+    return std::nullopt;
+  }
+  auto it = cache.find(code);
+  if (it == cache.end()) {
+    auto r = conn.query_one("SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?", {code});
+    std::optional<CustomerRef> ref;
+    if (r && r->str(4) == "active" && auth::customer_visible(p, r->str(1), r->opt_i64(2), r->opt_i64(3)))
+      ref = CustomerRef{r->i64(0), r->str(1)};
+    it = cache.emplace(code, ref).first;
+  }
+  if (!it->second) errors.add(n, "customer_credit_code", "no customer with this credit code in your scope");
+  return it->second;
+}
+
+ImportCounts import_accounts(Connection& conn, const auth::Principal& p, const Table& t, const std::map<std::string, int>& col,
+                             ErrorSink& errors, bool write, JobState* state) {
+  auto c = [&](const std::vector<std::string>& row, const char* code) {
+    auto it = col.find(code);
+    return it == col.end() ? std::string() : cell(row, it->second);
+  };
+  std::unordered_map<std::string, std::optional<CustomerRef>> customers;
+  std::unordered_map<std::string, std::int64_t> lines, areas;
+  std::unordered_map<std::int64_t, std::int64_t> area_line;
+  for (auto& r : conn.query("SELECT code, id FROM lines")) lines[r.str(0)] = r.i64(1);
+  for (auto& r : conn.query("SELECT code, id, line_id FROM transformer_areas")) {
+    areas[r.str(0)] = r.i64(1);
+    area_line[r.i64(1)] = r.i64(2);
+  }
+  std::unordered_map<std::string, std::int64_t> seen;
+  ImportCounts counts;
+  std::set<std::int64_t> touched;
+  Millis now = now_millis();
+  for (std::size_t i = 1; i < t.rows.size(); ++i) {
+    const auto& row = t.rows[i];
+    std::int64_t n = static_cast<std::int64_t>(i) + 1;
+    if (i % 2000 == 0) check_progress(state, static_cast<std::int64_t>(i));
+    if (write && errors.bad_rows.count(n)) continue;
+    auto customer = find_customer(conn, p, c(row, "customer_credit_code"), n, errors, customers);
+    std::string account_no = c(row, "account_no");
+    if (!write) {
+      if (account_no.empty()) errors.add(n, "account_no", "is required");
+      else if (!valid_account_no(account_no)) errors.add(n, "account_no", "must be 6 to 20 digits or capital letters");
+      else if (auto [it, fresh] = seen.emplace(account_no, n); !fresh)
+        errors.add(n, "account_no", "same 户号 as row " + std::to_string(it->second));
+    }
+    std::string voltage, tariff, mode = "none";
+    auto code_field = [&](const char* name, const std::vector<CodeLabel>& list, std::string& out, bool required) {
+      std::string s = c(row, name);
+      if (s.empty()) {
+        if (required) errors.add(n, name, "is required");
+        return;
+      }
+      if (auto code = parse_code(list, s)) out = *code;
+      else errors.add(n, name, "must be one of " + codes_of(list));
+    };
+    if (!write) {
+      code_field("voltage_level", voltage_levels(), voltage, true);
+      code_field("tariff_category", tariff_categories(), tariff, true);
+      code_field("basic_charge_mode", basic_charge_modes(), mode, false);
+    } else {
+      voltage = parse_code(voltage_levels(), c(row, "voltage_level")).value_or("");
+      tariff = parse_code(tariff_categories(), c(row, "tariff_category")).value_or("");
+      mode = parse_code(basic_charge_modes(), c(row, "basic_charge_mode")).value_or("none");
+    }
+    std::int64_t capacity = 0, sources = 1;
+    bool emergency = false;
+    if (std::string s = c(row, "contract_capacity_kva"); !s.empty()) {
+      auto v = parse_int(s);
+      if (!v || *v > 10000000) { if (!write) errors.add(n, "contract_capacity_kva", "must be a whole number of kVA"); }
+      else capacity = *v;
+    }
+    if (std::string s = c(row, "supply_sources"); !s.empty()) {
+      auto v = parse_int(s);
+      if (!v || *v < 1 || *v > 4) { if (!write) errors.add(n, "supply_sources", "must be 1 to 4"); }
+      else sources = *v;
+    }
+    if (std::string s = c(row, "emergency_power"); !s.empty()) {
+      auto v = parse_flag(s);
+      if (!v) { if (!write) errors.add(n, "emergency_power", "must be 是/否 (or 1/0)"); }
+      else emergency = *v;
+    }
+    std::optional<std::int64_t> line_id, area_id;
+    if (std::string s = c(row, "line_code"); !s.empty()) {
+      auto it = lines.find(s);
+      if (it == lines.end()) { if (!write) errors.add(n, "line_code", "unknown line '" + s + "'"); }
+      else line_id = it->second;
+    }
+    if (std::string s = c(row, "transformer_area_code"); !s.empty()) {
+      auto it = areas.find(s);
+      if (it == areas.end()) { if (!write) errors.add(n, "transformer_area_code", "unknown transformer area '" + s + "'"); }
+      else {
+        area_id = it->second;
+        if (line_id && area_line[*area_id] != *line_id && !write)
+          errors.add(n, "transformer_area_code", "this transformer area is not on the given line");
+        if (!line_id) line_id = area_line[*area_id];
+      }
+    }
+    if (!write || !customer) continue;
+    auto existing = conn.query_one("SELECT a.id, c.org_path, c.manager_id, c.backup_manager_id FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account_no = ?", {account_no});
+    if (existing) {
+      if (!auth::customer_visible(p, existing->str(1), existing->opt_i64(2), existing->opt_i64(3)))
+        throw AppError(ErrorCode::validation_failed, "row outside your scope",
+                       {{"account_no", "this 户号 belongs to a customer outside your scope", n}});
+      conn.execute(
+          "UPDATE accounts SET customer_id = ?, name = ?, voltage_level = ?, contract_capacity_kva = ?, tariff_category = ?, "
+          "basic_charge_mode = ?, supply_sources = ?, emergency_power = ?, line_id = ?, transformer_area_id = ?, address = ?, "
+          "updated_at = ? WHERE id = ?",
+          {customer->id, storage::text_or_null(c(row, "name")), voltage, capacity, tariff, mode, sources,
+           std::int64_t{emergency}, storage::opt_value(line_id), storage::opt_value(area_id),
+           storage::text_or_null(c(row, "address")), now, existing->i64(0)});
+      ++counts.updated;
+    } else {
+      conn.execute(
+          "INSERT INTO accounts(customer_id, account_no, name, voltage_level, contract_capacity_kva, tariff_category, "
+          "basic_charge_mode, supply_sources, emergency_power, line_id, transformer_area_id, address, status, created_at, "
+          "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'active',?,?)",
+          {customer->id, account_no, storage::text_or_null(c(row, "name")), voltage, capacity, tariff, mode, sources,
+           std::int64_t{emergency}, storage::opt_value(line_id), storage::opt_value(area_id),
+           storage::text_or_null(c(row, "address")), now, now});
+      ++counts.inserted;
+    }
+    touched.insert(customer->id);
+  }
+  for (auto id : touched) refresh_search(conn, id);
+  return counts;
+}
+
+ImportCounts import_contacts(Connection& conn, const auth::Principal& p, const Table& t, const std::map<std::string, int>& col,
+                             ErrorSink& errors, bool write, JobState* state) {
+  auto c = [&](const std::vector<std::string>& row, const char* code) {
+    auto it = col.find(code);
+    return it == col.end() ? std::string() : cell(row, it->second);
+  };
+  std::unordered_map<std::string, std::optional<CustomerRef>> customers;
+  ImportCounts counts;
+  std::set<std::int64_t> touched;
+  Millis now = now_millis();
+  for (std::size_t i = 1; i < t.rows.size(); ++i) {
+    const auto& row = t.rows[i];
+    std::int64_t n = static_cast<std::int64_t>(i) + 1;
+    if (i % 2000 == 0) check_progress(state, static_cast<std::int64_t>(i));
+    if (write && errors.bad_rows.count(n)) continue;
+    auto customer = find_customer(conn, p, c(row, "customer_credit_code"), n, errors, customers);
+    std::string name = c(row, "name");
+    if (!write && name.empty()) errors.add(n, "name", "is required");
+    std::string role;
+    if (auto r = parse_code(contact_roles(), c(row, "role"))) role = *r;
+    else if (!write) errors.add(n, "role", "must be one of " + codes_of(contact_roles()));
+    std::optional<std::string> mobile;
+    if (std::string s = c(row, "mobile"); !s.empty()) {
+      mobile = normalize_mobile(s);
+      if (!mobile && !write) errors.add(n, "mobile", "must be an 11-digit mainland mobile number such as 13812345678");
+    }
+    std::string email = c(row, "email");
+    if (!email.empty() && !valid_email(email) && !write) errors.add(n, "email", "is not a valid e-mail address");
+    std::vector<std::string> notices;
+    for (auto& part : split(c(row, "notice_types"), ',')) {
+      std::string s = trim(part);
+      if (s.empty()) continue;
+      if (auto code = parse_code(notice_types(), s)) notices.push_back(*code);
+      else if (!write) errors.add(n, "notice_types", "unknown notice type '" + s + "'");
+    }
+    if (!write || !customer) continue;
+    auto existing = conn.query_one("SELECT id FROM contacts WHERE customer_id = ? AND name = ? AND role = ?",
+                                   {customer->id, name, role});
+    if (existing) {
+      conn.execute("UPDATE contacts SET mobile = ?, email = ?, notice_types = ?, active = 1, confirmed_at = ?, updated_at = ? WHERE id = ?",
+                   {storage::opt_value(mobile), storage::text_or_null(email), join(notices, ","), now, now, existing->i64(0)});
+      ++counts.updated;
+    } else {
+      conn.execute(
+          "INSERT INTO contacts(customer_id, name, role, mobile, email, notice_types, active, confirmed_at, created_at, updated_at) "
+          "VALUES (?,?,?,?,?,?,1,?,?,?)",
+          {customer->id, name, role, storage::opt_value(mobile), storage::text_or_null(email), join(notices, ","), now, now, now});
+      ++counts.inserted;
+    }
+    touched.insert(customer->id);
+  }
+  for (auto id : touched) refresh_search(conn, id);
+  return counts;
+}
+
+void update_job(storage::Database& db, std::int64_t job_id, const std::string& status, const ImportResult* result,
+                const ErrorSink* errors, std::int64_t processed) {
+  if (!job_id) return;
+  std::string errors_json;
+  if (errors) {
+    bj::array a;
+    for (auto& e : errors->issues) a.push_back(bj::object{{"row", e.row}, {"field", e.field}, {"message", e.message}});
+    errors_json = json::serialize(a);
+  }
+  bool done = result != nullptr;
+  db.transaction([&](Connection& conn) {
+    conn.execute(
+        "UPDATE import_jobs SET status = ?, processed_rows = ?, total_rows = COALESCE(?, total_rows), inserted = COALESCE(?, inserted), "
+        "updated = COALESCE(?, updated), error_count = COALESCE(?, error_count), errors_json = COALESCE(?, errors_json), "
+        "message = COALESCE(?, message), finished_at = ? WHERE id = ?",
+        {status, processed, result ? Value(result->total_rows) : storage::null_value(),
+         result ? Value(result->inserted) : storage::null_value(), result ? Value(result->updated) : storage::null_value(),
+         errors ? Value(errors->count) : storage::null_value(), errors ? Value(errors_json) : storage::null_value(),
+         result ? Value(result->message) : storage::null_value(), done ? Value(now_millis()) : storage::null_value(), job_id});
+  });
+}
+
+ImportResult run_import(storage::Database& db, const auth::Principal& p, const std::string& kind, const std::string& mode,
+                        const std::string& file_name, const std::string& bytes, std::int64_t job_id, JobState* state) {
+  ImportResult result;
+  ErrorSink errors;
+  const auto& columns = import_columns(kind);
+  Table table;
+  try {
+    table = read_table(bytes, file_name);
+  } catch (const AppError& e) {
+    for (auto& issue : e.issues()) errors.add(issue.row, issue.field, issue.message);
+    if (e.issues().empty()) errors.add(0, "file", e.what());
+    result.status = "failed";
+    result.error_count = errors.count;
+    result.message = e.what();
+    update_job(db, job_id, result.status, &result, &errors, 0);
+    return result;
+  }
+  result.total_rows = static_cast<std::int64_t>(table.rows.size()) - 1;
+  if (state) state->total = result.total_rows;
+  Validator header_issues;
+  auto col = map_header(table.rows[0], columns, header_issues);
+  for (auto& i : header_issues.issues()) errors.add(1, i.field, i.message);
+  bool only_valid = mode == "valid_rows";
+  std::vector<CustomerRow> parsed;
+  if (errors.count == 0) {
+    // Validation pass: reads only.
+    db.read([&](Connection& conn) {
+      if (kind == "customers") import_customers(conn, p, table, col, errors, only_valid, state, true, parsed);
+      else if (kind == "accounts") import_accounts(conn, p, table, col, errors, false, state);
+      else import_contacts(conn, p, table, col, errors, false, state);
+    });
+  }
+  bool header_broken = !header_issues.ok();
+  if (errors.count > 0 && (!only_valid || header_broken)) {
+    result.status = "failed";
+    result.error_count = errors.count;
+    result.message = std::to_string(errors.count) + " error(s) in " + std::to_string(errors.bad_rows.size()) +
+                     " row(s); nothing was imported";
+    update_job(db, job_id, result.status, &result, &errors, result.total_rows);
+    return result;
+  }
+  update_job(db, job_id, "importing", nullptr, nullptr, 0);
+  if (state) state->processed = 0;
+  ImportCounts counts = db.transaction([&](Connection& conn) {
+    ImportCounts c;
+    if (kind == "customers") c = import_customers(conn, p, table, col, errors, only_valid, state, false, parsed);
+    else if (kind == "accounts") c = import_accounts(conn, p, table, col, errors, true, state);
+    else c = import_contacts(conn, p, table, col, errors, true, state);
+    bj::object summary{{"job_id", job_id}, {"file_name", file_name}, {"kind", kind}, {"mode", mode},
+                       {"rows", result.total_rows}, {"inserted", c.inserted}, {"updated", c.updated},
+                       {"skipped_rows_with_errors", static_cast<std::int64_t>(errors.bad_rows.size())}};
+    audit::record(conn, p.actor(), {"import", kind == "customers" ? "customer" : kind == "accounts" ? "account" : "contact",
+                                    std::to_string(job_id), p.org_path, "", json::serialize(summary)});
+    return c;
+  });
+  result.status = "succeeded";
+  result.inserted = counts.inserted;
+  result.updated = counts.updated;
+  result.error_count = errors.count;
+  result.message = std::to_string(counts.inserted) + " inserted, " + std::to_string(counts.updated) + " updated" +
+                   (errors.count ? ", " + std::to_string(errors.bad_rows.size()) + " row(s) with errors skipped" : "");
+  update_job(db, job_id, result.status, &result, &errors, result.total_rows);
+  return result;
+}
+
+}  // namespace
+
+const std::vector<ImportColumn>& import_columns(const std::string& kind) {
+  static const std::vector<ImportColumn> customers = {
+      {"name", "客户名称", true, "云南锡业股份有限公司"},
+      {"credit_code", "统一社会信用代码", true, "91530000709709470F"},
+      {"industry_code", "行业代码", false, "32"},
+      {"org_unit_code", "所属单位编码", true, "KM01"},
+      {"address", "地址", false, "昆明市盘龙区白龙路1号"},
+      {"importance_class", "重要等级", false, "一级"},
+      {"outage_sensitivity", "停电敏感度", false, "高可靠性（秒级停电即受损）"},
+      {"credit_grade", "信用等级", false, "AA"},
+      {"tags", "标签", false, "冶金,高耗能"},
+      {"group_credit_code", "所属集团信用代码", false, ""},
+      {"is_group", "是否集团", false, "否"},
+      {"is_key_account", "是否大客户", false, "是"},
+      {"manager_username", "客户经理账号", false, "am01"},
+      {"backup_manager_username", "备用客户经理账号", false, ""},
+      {"annual_kwh", "年用电量(kWh)", false, "125000000"}};
+  static const std::vector<ImportColumn> accounts = {
+      {"customer_credit_code", "客户统一社会信用代码", true, "91530000709709470F"},
+      {"account_no", "户号", true, "0530001234"},
+      {"name", "户名", false, "一号冶炼厂"},
+      {"voltage_level", "电压等级", true, "110kV"},
+      {"contract_capacity_kva", "合同容量(kVA)", false, "31500"},
+      {"tariff_category", "电价类别", true, "ci_two_part"},
+      {"basic_charge_mode", "基本电费计收方式", false, "contract_demand"},
+      {"supply_sources", "供电电源数", false, "2"},
+      {"emergency_power", "自备应急电源", false, "是"},
+      {"line_code", "供电线路编码", false, ""},
+      {"transformer_area_code", "台区编码", false, ""},
+      {"address", "用电地址", false, ""}};
+  static const std::vector<ImportColumn> contacts = {
+      {"customer_credit_code", "客户统一社会信用代码", true, "91530000709709470F"},
+      {"name", "联系人姓名", true, "张伟"},
+      {"role", "联系人角色", true, "电气负责人"},
+      {"mobile", "手机", false, "13812345678"},
+      {"email", "电子邮箱", false, "zhangwei@example.com"},
+      {"notice_types", "接收通知类型", false, "outage,limitation"}};
+  if (kind == "accounts") return accounts;
+  if (kind == "contacts") return contacts;
+  return customers;
+}
+
+ImportResult run_import_now(storage::Database& db, const auth::Principal& p, const std::string& kind, const std::string& mode,
+                            const std::string& file_name, const std::string& bytes, std::int64_t job_id) {
+  return run_import(db, p, kind, mode, file_name, bytes, job_id, nullptr);
+}
+
+class ImportRunner {
+ public:
+  explicit ImportRunner(auth::Guard& guard) : guard_(guard) {}
+  ~ImportRunner() {
+    for (auto& [id, s] : states_) s->cancel = true;
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+  std::int64_t start(const auth::Principal& p, const std::string& kind, const std::string& mode, const std::string& file_name,
+                     std::string bytes) {
+    std::int64_t id = guard_.db().transaction([&](Connection& conn) {
+      return conn.insert_returning_id(
+          "INSERT INTO import_jobs(kind, format, file_name, mode, status, created_by, created_at) VALUES (?,?,?,?, 'validating', ?, ?) "
+          "RETURNING id",
+          {kind, std::string(bytes.compare(0, 2, "PK") == 0 ? "xlsx" : "csv"), file_name, mode, p.user_id, now_millis()});
+    });
+    auto state = std::make_shared<JobState>();
+    std::lock_guard lock(mutex_);
+    states_[id] = state;
+    threads_.emplace_back([this, p, kind, mode, file_name, bytes = std::move(bytes), id, state] {
+      try {
+        run_import(guard_.db(), p, kind, mode, file_name, bytes, id, state.get());
+      } catch (const Cancelled&) {
+        update_job(guard_.db(), id, "cancelled", nullptr, nullptr, state->processed);
+        finish_cancelled(id);
+      } catch (const std::exception& e) {
+        spdlog::error("import job {} failed: {}", id, e.what());
+        try {
+          ImportResult r;
+          r.status = "failed";
+          r.message = e.what();
+          ErrorSink sink;
+          if (auto app = dynamic_cast<const AppError*>(&e))
+            for (auto& i : app->issues()) sink.add(i.row, i.field, i.message);
+          r.error_count = sink.count;
+          update_job(guard_.db(), id, "failed", &r, &sink, state->processed);
+        } catch (const std::exception& inner) {
+          spdlog::error("import job {}: could not record failure: {}", id, inner.what());
+        }
+      }
+    });
+    return id;
+  }
+
+  void finish_cancelled(std::int64_t id) {
+    guard_.db().transaction([&](Connection& conn) {
+      conn.execute("UPDATE import_jobs SET message = 'cancelled; nothing was imported', finished_at = ? WHERE id = ?", {now_millis(), id});
+    });
+  }
+
+  std::shared_ptr<JobState> state(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = states_.find(id);
+    return it == states_.end() ? nullptr : it->second;
+  }
+
+  auth::Guard& guard() { return guard_; }
+
+ private:
+  auth::Guard& guard_;
+  std::mutex mutex_;
+  std::map<std::int64_t, std::shared_ptr<JobState>> states_;
+  std::vector<std::thread> threads_;
+};
+
+namespace {
+
+bj::object job_json(const storage::Row& r, ImportRunner& runner) {
+  std::string status = r.str(5);
+  std::int64_t processed = r.i64(7);
+  if (auto s = runner.state(r.i64(0)); s && (status == "validating" || status == "importing")) processed = s->processed;
+  std::int64_t total = r.i64(6);
+  if (auto s = runner.state(r.i64(0)); s && total == 0) total = s->total;
+  auto finished = r.opt_i64(15);
+  return bj::object{{"id", r.i64(0)},
+                    {"kind", r.str(1)},
+                    {"format", r.str(2)},
+                    {"file_name", json::nullable(r.opt_str(3))},
+                    {"mode", r.str(4)},
+                    {"status", status},
+                    {"total_rows", total},
+                    {"processed_rows", processed},
+                    {"inserted", r.i64(8)},
+                    {"updated", r.i64(9)},
+                    {"error_count", r.i64(10)},
+                    {"errors", json::parse_or_null(r.str(11)).is_array() ? json::parse_or_null(r.str(11)) : bj::value(bj::array())},
+                    {"message", json::nullable(r.opt_str(12))},
+                    {"created_by", r.str(13)},
+                    {"created_at", format_iso_utc(r.i64(14))},
+                    {"finished_at", finished ? bj::value(format_iso_utc(*finished)) : bj::value(nullptr)}};
+}
+
+constexpr const char* kJobSelect =
+    "SELECT j.id, j.kind, j.format, j.file_name, j.mode, j.status, j.total_rows, j.processed_rows, j.inserted, j.updated, "
+    "j.error_count, j.errors_json, j.message, u.username, j.created_at, j.finished_at FROM import_jobs j "
+    "JOIN users u ON u.id = j.created_by";
+
+std::string checked_kind(const http::Request& req) {
+  auto kind = http::query_text(req, "kind", 20).value_or("");
+  if (kind != "customers" && kind != "accounts" && kind != "contacts")
+    throw AppError(ErrorCode::validation_failed, "invalid import kind", {{"kind", "must be customers, accounts or contacts"}});
+  return kind;
+}
+
+http::Response template_route(ImportRunner& runner, http::RouteContext& ctx) {
+  runner.guard().require(ctx.request, auth::Permission::customer_import);
+  std::string kind = checked_kind(ctx.request);
+  std::string format = http::query_text(ctx.request, "format", 10).value_or("xlsx");
+  const auto& columns = import_columns(kind);
+  std::vector<std::string> header, example;
+  for (auto& c : columns) {
+    header.push_back(std::string(c.zh) + (c.required ? "*" : ""));
+    example.push_back(c.example);
+  }
+  http::Response r;
+  if (format == "csv") {
+    r.body = "\xEF\xBB\xBF" + io::csv_escape_row(header) + io::csv_escape_row(example);
+    r.content_type = "text/csv; charset=utf-8";
+  } else if (format == "xlsx") {
+    io::Sheet sheet;
+    sheet.name = kind;
+    sheet.header = header;
+    std::vector<io::Cell> row;
+    for (auto& e : example) row.emplace_back(e);
+    sheet.rows.push_back(row);
+    r.body = io::write_xlsx({sheet});
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  } else {
+    throw AppError(ErrorCode::validation_failed, "invalid format", {{"format", "must be csv or xlsx"}});
+  }
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"lianxin-" + kind + "-template." + format + "\"");
+  return r;
+}
+
+http::Response start_route(ImportRunner& runner, http::RouteContext& ctx) {
+  auto p = runner.guard().require(ctx.request, auth::Permission::customer_import);
+  std::string kind = checked_kind(ctx.request);
+  std::string mode = http::query_text(ctx.request, "mode", 20).value_or("all_or_nothing");
+  if (mode != "all_or_nothing" && mode != "valid_rows")
+    throw AppError(ErrorCode::validation_failed, "invalid mode", {{"mode", "must be all_or_nothing or valid_rows"}});
+  std::string file_name = http::query_text(ctx.request, "file_name", 200).value_or("upload");
+  if (ctx.request.body.empty())
+    throw AppError(ErrorCode::validation_failed, "empty upload", {{"file", "the request body must be the CSV or XLSX file"}});
+  std::int64_t id = runner.start(p, kind, mode, file_name, ctx.request.body);
+  return runner.guard().db().read([&](Connection& conn) {
+    auto row = conn.query_one(std::string(kJobSelect) + " WHERE j.id = ?", {id});
+    return http::Response::json(json::serialize(job_json(*row, runner)), 202);
+  });
+}
+
+http::Response get_route(ImportRunner& runner, http::RouteContext& ctx) {
+  auto p = runner.guard().require(ctx.request, auth::Permission::customer_import);
+  auto id = http::path_id(ctx);
+  return runner.guard().db().read([&](Connection& conn) {
+    auto row = conn.query_one(std::string(kJobSelect) + " WHERE j.id = ? AND (j.created_by = ? OR ? = 'administrator')",
+                              {id, p.user_id, std::string(auth::role_code(p.role))});
+    if (!row) throw_not_found("import job");
+    return http::Response::json(json::serialize(job_json(*row, runner)));
+  });
+}
+
+http::Response list_route(ImportRunner& runner, http::RouteContext& ctx) {
+  auto p = runner.guard().require(ctx.request, auth::Permission::customer_import);
+  return runner.guard().db().read([&](Connection& conn) {
+    auto rows = conn.query(std::string(kJobSelect) + " WHERE j.created_by = ? ORDER BY j.id DESC LIMIT 50", {p.user_id});
+    bj::array items;
+    for (auto& r : rows) {
+      auto o = job_json(r, runner);
+      o.erase("errors");
+      items.push_back(std::move(o));
+    }
+    auto n = static_cast<std::int64_t>(items.size());
+    return http::Response::json(json::serialize(json::list_envelope(std::move(items), n, 1, 50)));
+  });
+}
+
+http::Response cancel_route(ImportRunner& runner, http::RouteContext& ctx) {
+  auto p = runner.guard().require(ctx.request, auth::Permission::customer_import);
+  auto id = http::path_id(ctx);
+  runner.guard().db().transaction([&](Connection& conn) {
+    auto row = conn.query_one("SELECT status FROM import_jobs WHERE id = ? AND created_by = ?", {id, p.user_id});
+    if (!row) throw_not_found("import job");
+    std::string status = row->str(0);
+    if (status != "validating" && status != "importing" && status != "queued")
+      throw AppError(ErrorCode::conflict, "the import has already finished (" + status + ")");
+    conn.execute("UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?", {id});
+    audit::record(conn, p.actor(), {"cancel", "import_job", std::to_string(id), p.org_path, "", ""});
+  });
+  if (auto s = runner.state(id)) s->cancel = true;
+  return http::Response::json("{\"id\":" + std::to_string(id) + ",\"cancel_requested\":true}", 202);
+}
+
+}  // namespace
+
+std::shared_ptr<ImportRunner> register_import_routes(http::Router& router, auth::Guard& guard) {
+  auto runner = std::make_shared<ImportRunner>(guard);
+  ImportRunner* r = runner.get();
+  router.get("/api/v1/imports/template", [r](http::RouteContext& c) { return template_route(*r, c); });
+  router.get("/api/v1/imports", [r](http::RouteContext& c) { return list_route(*r, c); });
+  router.post("/api/v1/imports", [r](http::RouteContext& c) { return start_route(*r, c); });
+  router.get("/api/v1/imports/{id}", [r](http::RouteContext& c) { return get_route(*r, c); });
+  router.post("/api/v1/imports/{id}/cancel", [r](http::RouteContext& c) { return cancel_route(*r, c); });
+  return runner;
+}
+
+void fail_interrupted_imports(storage::Database& db) {
+  db.transaction([&](Connection& conn) {
+    conn.execute(
+        "UPDATE import_jobs SET status = 'failed', message = 'the server stopped during the import; nothing was imported', "
+        "finished_at = ? WHERE status IN ('queued', 'validating', 'importing')",
+        {now_millis()});
+  });
+}
+
+}  // namespace lianxin::customers

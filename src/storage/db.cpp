@@ -1,0 +1,143 @@
+#include "storage/db.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "common/errors.hpp"
+
+namespace lianxin::storage {
+
+std::int64_t Row::i64(std::size_t i) const {
+  const Value& v = values_.at(i);
+  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
+  if (auto p = std::get_if<double>(&v)) return static_cast<std::int64_t>(*p);
+  if (auto p = std::get_if<std::string>(&v)) return p->empty() ? 0 : std::stoll(*p);
+  return 0;
+}
+
+double Row::f64(std::size_t i) const {
+  const Value& v = values_.at(i);
+  if (auto p = std::get_if<double>(&v)) return *p;
+  if (auto p = std::get_if<std::int64_t>(&v)) return static_cast<double>(*p);
+  if (auto p = std::get_if<std::string>(&v)) return p->empty() ? 0.0 : std::stod(*p);
+  return 0.0;
+}
+
+std::string Row::str(std::size_t i) const {
+  const Value& v = values_.at(i);
+  if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (auto p = std::get_if<std::int64_t>(&v)) return std::to_string(*p);
+  if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
+  return {};
+}
+
+std::optional<std::int64_t> Row::opt_i64(std::size_t i) const {
+  if (is_null(i)) return std::nullopt;
+  return i64(i);
+}
+
+std::optional<std::string> Row::opt_str(std::size_t i) const {
+  if (is_null(i)) return std::nullopt;
+  return str(i);
+}
+
+std::optional<Row> Connection::query_one(std::string_view sql, const Params& params) {
+  auto rows = query(sql, params);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::int64_t Connection::query_i64(std::string_view sql, const Params& params) {
+  auto row = query_one(sql, params);
+  if (!row || row->is_null(0)) return 0;
+  return row->i64(0);
+}
+
+std::int64_t Connection::insert_returning_id(std::string_view sql, const Params& params) {
+  auto rows = query(sql, params);
+  if (rows.empty()) throw AppError(ErrorCode::internal, "insert returned no id");
+  return rows.front().i64(0);
+}
+
+struct Database::Pool {
+  std::mutex mutex;
+  std::condition_variable available;
+  std::vector<std::unique_ptr<Connection>> idle;
+  int open = 0;
+};
+
+Database::Database(Backend backend, std::string url, int pool_size)
+    : backend_(backend), url_(std::move(url)), pool_size_(pool_size) {}
+
+Database::~Database() = default;
+
+PooledConnection::~PooledConnection() {
+  if (conn_ && db_) db_->release(std::move(conn_));
+}
+
+PooledConnection Database::acquire() {
+  if (!pool_) throw AppError(ErrorCode::internal, "database pool not initialised");
+  std::unique_lock lock(pool_->mutex);
+  for (;;) {
+    if (!pool_->idle.empty()) {
+      auto conn = std::move(pool_->idle.back());
+      pool_->idle.pop_back();
+      return PooledConnection(this, std::move(conn));
+    }
+    if (pool_->open < pool_size_) {
+      ++pool_->open;
+      lock.unlock();
+      try {
+        return PooledConnection(this, connect());
+      } catch (...) {
+        std::lock_guard again(pool_->mutex);
+        --pool_->open;
+        pool_->available.notify_one();
+        throw;
+      }
+    }
+    pool_->available.wait(lock);
+  }
+}
+
+void Database::release(std::unique_ptr<Connection> conn) {
+  bool keep = conn->healthy();
+  std::lock_guard lock(pool_->mutex);
+  if (keep) {
+    pool_->idle.push_back(std::move(conn));
+  } else {
+    --pool_->open;  // a broken connection is dropped; the next acquire reconnects
+  }
+  pool_->available.notify_one();
+}
+
+std::string escape_like(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Backends are defined in sqlite.cpp and postgres.cpp.
+std::unique_ptr<Database> make_sqlite_database(const std::string& url, const std::string& path, int pool_size);
+std::unique_ptr<Database> make_postgres_database(const std::string& url, int pool_size);
+
+std::unique_ptr<Database> Database::open(const std::string& url, int pool_size) {
+  std::unique_ptr<Database> db;
+  if (url.rfind("sqlite:", 0) == 0) {
+    db = make_sqlite_database(url, url.substr(7), pool_size);
+  } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    db = make_postgres_database(url, pool_size);
+  } else {
+    throw AppError(ErrorCode::bad_request,
+                   "database URL must start with sqlite: or postgresql:// (got '" + url + "')");
+  }
+  db->pool_ = std::make_unique<Pool>();
+  // Connect once now so a wrong URL fails at start-up, not on the first request.
+  { auto first = db->acquire(); }
+  return db;
+}
+
+}  // namespace lianxin::storage

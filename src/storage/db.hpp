@@ -1,0 +1,139 @@
+#pragma once
+// A thin database interface of our own over sqlite3 and libpq (decided once; see
+// docs/architecture.md). SQL is written once with `?` placeholders; the PostgreSQL backend
+// rewrites them to $1..$n. Values are NULL, 64-bit integers, doubles or text.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace lianxin::storage {
+
+enum class Backend { sqlite, postgres };
+
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+inline Value null_value() { return std::monostate{}; }
+template <class T>
+Value opt_value(const std::optional<T>& v) {
+  if (v) return Value(*v);
+  return std::monostate{};
+}
+inline Value text_or_null(const std::string& s) {
+  if (s.empty()) return std::monostate{};
+  return s;
+}
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  bool is_null(std::size_t i) const { return std::holds_alternative<std::monostate>(values_.at(i)); }
+  std::int64_t i64(std::size_t i) const;
+  double f64(std::size_t i) const;
+  std::string str(std::size_t i) const;  // NULL -> ""
+  std::optional<std::int64_t> opt_i64(std::size_t i) const;
+  std::optional<std::string> opt_str(std::size_t i) const;
+  bool boolean(std::size_t i) const { return i64(i) != 0; }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Params = std::vector<Value>;
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Backend backend() const = 0;
+  // Runs a script of several statements without parameters (migrations).
+  virtual void exec_script(std::string_view sql) = 0;
+  virtual std::vector<Row> query(std::string_view sql, const Params& params = {}) = 0;
+  // Returns the number of affected rows.
+  virtual std::int64_t execute(std::string_view sql, const Params& params = {}) = 0;
+  virtual void begin(bool write) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual bool healthy() = 0;
+
+  std::optional<Row> query_one(std::string_view sql, const Params& params = {});
+  std::int64_t query_i64(std::string_view sql, const Params& params = {});
+  // INSERT ... RETURNING id, on both backends.
+  std::int64_t insert_returning_id(std::string_view sql, const Params& params);
+};
+
+class Database;
+
+// A connection borrowed from the pool; returned on destruction.
+class PooledConnection {
+ public:
+  PooledConnection(Database* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  PooledConnection(PooledConnection&&) = default;
+  ~PooledConnection();
+  Connection* operator->() { return conn_.get(); }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+class Database {
+ public:
+  // url: "sqlite:PATH" or "postgresql://..." / "postgres://..."
+  static std::unique_ptr<Database> open(const std::string& url, int pool_size = 8);
+  virtual ~Database();
+  Backend backend() const { return backend_; }
+  const std::string& url() const { return url_; }
+  PooledConnection acquire();
+  void release(std::unique_ptr<Connection> conn);
+
+  // Runs fn in one transaction; commits if fn returns, rolls back if it throws.
+  template <class Fn>
+  auto transaction(Fn&& fn, bool write = true) {
+    auto conn = acquire();
+    conn->begin(write);
+    try {
+      if constexpr (std::is_void_v<decltype(fn(*conn))>) {
+        fn(*conn);
+        conn->commit();
+      } else {
+        auto result = fn(*conn);
+        conn->commit();
+        return result;
+      }
+    } catch (...) {
+      try {
+        conn->rollback();
+      } catch (...) {
+        // the original error matters more than a failed rollback; the connection is dropped below
+      }
+      throw;
+    }
+  }
+  template <class Fn>
+  auto read(Fn&& fn) {
+    return transaction(std::forward<Fn>(fn), false);
+  }
+
+ protected:
+  Database(Backend backend, std::string url, int pool_size);
+  virtual std::unique_ptr<Connection> connect() = 0;
+
+ private:
+  Backend backend_;
+  std::string url_;
+  int pool_size_;
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
+  friend class PooledConnection;
+};
+
+// "LIKE" escaping for user input used in LIKE patterns with ESCAPE '\'.
+std::string escape_like(std::string_view text);
+
+}  // namespace lianxin::storage

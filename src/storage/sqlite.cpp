@@ -1,0 +1,160 @@
+// SQLite backend: WAL, foreign keys on, busy timeout, prepared statements cached per connection.
+#include <sqlite3.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "common/errors.hpp"
+#include "storage/db.hpp"
+
+namespace lianxin::storage {
+namespace {
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw AppError(ErrorCode::service_unavailable, "cannot open SQLite database '" + path + "': " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    exec_script(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
+  }
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+
+  Backend backend() const override { return Backend::sqlite; }
+
+  void exec_script(std::string_view sql) override {
+    char* err = nullptr;
+    std::string text(sql);
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw_db_error(msg);
+    }
+  }
+
+  std::vector<Row> query(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    std::vector<Row> rows;
+    int columns = sqlite3_column_count(stmt);
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        throw_db_error(sqlite3_errmsg(db_), rc);
+      }
+      std::vector<Value> values;
+      values.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
+          case SQLITE_INTEGER: values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c))); break;
+          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, c)); break;
+          default: {
+            auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(stmt, c)));
+          }
+        }
+      }
+      rows.emplace_back(std::move(values));
+    }
+    sqlite3_reset(stmt);
+    return rows;
+  }
+
+  std::int64_t execute(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) throw_db_error(sqlite3_errmsg(db_), rc);
+    return sqlite3_changes(db_);
+  }
+
+  // Write transactions take the write lock at once (BEGIN IMMEDIATE) so two writers never
+  // deadlock on a read-to-write upgrade; the busy timeout queues them instead.
+  void begin(bool write) override { exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  void commit() override { exec_script("COMMIT"); }
+  void rollback() override {
+    if (!sqlite3_get_autocommit(db_)) exec_script("ROLLBACK");
+  }
+  bool healthy() override { return db_ != nullptr && sqlite3_get_autocommit(db_); }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql, const Params& params) {
+    std::string key(sql);
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      stmt = it->second;
+      sqlite3_clear_bindings(stmt);
+    } else {
+      if (sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()), &stmt, nullptr) != SQLITE_OK)
+        throw_db_error(std::string(sqlite3_errmsg(db_)) + " in: " + key);
+      if (cache_.size() > 512) {
+        for (auto& [s, st] : cache_) sqlite3_finalize(st);
+        cache_.clear();
+      }
+      cache_.emplace(std::move(key), stmt);
+    }
+    int index = 1;
+    for (const Value& v : params) {
+      int rc;
+      if (std::holds_alternative<std::monostate>(v)) rc = sqlite3_bind_null(stmt, index);
+      else if (auto p = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(stmt, index, *p);
+      else if (auto p = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, index, *p);
+      else {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) throw_db_error(sqlite3_errmsg(db_));
+      ++index;
+    }
+    return stmt;
+  }
+
+  [[noreturn]] void throw_db_error(const std::string& message, int rc = 0) {
+    int extended = rc ? sqlite3_extended_errcode(db_) : 0;
+    if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY)
+      throw AppError(ErrorCode::conflict, "duplicate value: " + message);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN)
+      throw AppError(ErrorCode::service_unavailable, "database unavailable: " + message);
+    throw AppError(ErrorCode::internal, "database error: " + message);
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(const std::string& url, std::string path, int pool_size)
+      : Database(Backend::sqlite, url, pool_size), path_(std::move(path)) {}
+
+ protected:
+  std::unique_ptr<Connection> connect() override { return std::make_unique<SqliteConnection>(path_); }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> make_sqlite_database(const std::string& url, const std::string& path, int pool_size) {
+  if (path.empty()) throw AppError(ErrorCode::bad_request, "sqlite: URL needs a file path, e.g. sqlite:lianxin.db");
+  return std::make_unique<SqliteDatabase>(url, path, pool_size);
+}
+
+}  // namespace lianxin::storage

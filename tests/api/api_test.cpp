@@ -1,0 +1,473 @@
+// API tests against a real server on port 0, on SQLite and (when configured) PostgreSQL.
+// Each backend gets one server with a small reproducible demo dataset.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "app/demo.hpp"
+#include "app/wiring.hpp"
+#include "client.hpp"
+#include "customers/rules.hpp"
+#include "storage/test_support.hpp"
+
+using namespace lianxin;
+using lianxin::testing::Client;
+using lianxin::testing::HttpResult;
+namespace bj = boost::json;
+
+namespace {
+
+const std::string kPassword = "Lianxin@2026";
+
+struct Running {
+  std::unique_ptr<app::Instance> instance;
+  unsigned short port = 0;
+};
+
+std::map<std::string, Running>& servers() {
+  static std::map<std::string, Running> map;
+  return map;
+}
+
+unsigned short server_for(const std::string& url) {
+  auto& s = servers()[url];
+  if (!s.instance) {
+    app::Config config;
+    config.db = url;
+    config.port = 0;
+    config.static_dir = "";
+    config.threads = 4;
+    s.instance = std::make_unique<app::Instance>(config);
+    app::DemoOptions demo;
+    demo.customers = 400;
+    demo.key_accounts = 40;
+    app::seed_demo(s.instance->db(), demo);
+    s.port = s.instance->start();
+  }
+  return s.port;
+}
+
+std::string valid_credit_code(int n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "91530100T%08d", n);
+  std::string base(buf);
+  return base + customers::credit_code_check_char(base);
+}
+
+std::int64_t org_id(Client& admin, const std::string& code) {
+  auto r = admin.get("/api/v1/org-units").json();
+  for (auto& u : r.at("items").as_array())
+    if (u.at("code").as_string() == code) return u.at("id").as_int64();
+  throw std::runtime_error("no org unit " + code);
+}
+
+std::int64_t user_id(Client& admin, const std::string& username) {
+  auto r = admin.get("/api/v1/users?q=" + username).json();
+  for (auto& u : r.at("items").as_array())
+    if (u.at("username").as_string() == username) return u.at("id").as_int64();
+  throw std::runtime_error("no user " + username);
+}
+
+// Waits for an import job to finish and returns its final state.
+bj::value wait_import(Client& c, std::int64_t id) {
+  for (int i = 0; i < 600; ++i) {
+    auto r = c.get("/api/v1/imports/" + std::to_string(id));
+    auto v = r.json();
+    std::string status(v.at("status").as_string());
+    if (status != "validating" && status != "importing" && status != "queued") return v;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("import did not finish");
+}
+
+}  // namespace
+
+class Api : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    port = server_for(GetParam());
+    admin = std::make_unique<Client>(port);
+    ASSERT_EQ(admin->login("admin", kPassword).status, 200);
+  }
+  Client fresh() { return Client(port); }
+  Client as(const std::string& user) {
+    Client c(port);
+    auto r = c.login(user, kPassword);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return c;
+  }
+  std::int64_t create_customer(Client& c, const std::string& name, const std::string& org_code, int code_n,
+                               bj::object extra = {}) {
+    bj::object body{{"name", name}, {"credit_code", valid_credit_code(code_n)}, {"org_unit_id", org_id(*admin, org_code)},
+                    {"industry_code", "32"}};
+    for (auto& kv : extra) body[kv.key()] = kv.value();
+    auto r = c.post("/api/v1/customers", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().at("id").as_int64() : 0;
+  }
+  unsigned short port = 0;
+  std::unique_ptr<Client> admin;
+};
+
+TEST_P(Api, HealthAndOpenApi) {
+  auto c = fresh();
+  auto h = c.get("/api/v1/health");
+  ASSERT_EQ(h.status, 200);
+  EXPECT_EQ(h.json().at("status").as_string(), "ok");
+  EXPECT_EQ(h.json().at("database").as_string(), storage::backend_label(GetParam()));
+  auto spec = c.get("/api/v1/openapi.json");
+  ASSERT_EQ(spec.status, 200);
+  EXPECT_TRUE(spec.json().at("paths").as_object().contains("/api/v1/customers"));
+}
+
+TEST_P(Api, EveryRouteIsInTheOpenApiDocument) {
+  auto spec = fresh().get("/api/v1/openapi.json").json();
+  auto& paths = spec.at("paths").as_object();
+  auto& instance = *servers()[GetParam()].instance;
+  for (auto& [method, pattern] : instance.routes()) {
+    ASSERT_TRUE(paths.contains(pattern)) << pattern << " missing from docs/openapi.yaml";
+    std::string lower = method;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EXPECT_TRUE(paths.at(pattern).as_object().contains(lower)) << method << " " << pattern << " missing from docs/openapi.yaml";
+  }
+}
+
+TEST_P(Api, LoginLogoutAndSessionCookie) {
+  auto c = fresh();
+  auto bad = c.login("admin", "wrong-password-1");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.error_code(), "unauthenticated");
+  auto unknown = c.login("nobody", "whatever123");
+  EXPECT_EQ(unknown.status, 401);
+  auto ok = c.login("dispatcher01", kPassword);
+  ASSERT_EQ(ok.status, 200);
+  EXPECT_NE(ok.headers["set-cookie"].find("HttpOnly"), std::string::npos);
+  EXPECT_NE(ok.headers["set-cookie"].find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(ok.json().at("user").at("role").as_string(), "service_dispatcher");
+  EXPECT_EQ(c.get("/api/v1/auth/me").status, 200);
+  EXPECT_EQ(c.request("POST", "/api/v1/auth/logout").status, 204);
+  EXPECT_EQ(c.get("/api/v1/auth/me").status, 401);
+  EXPECT_EQ(fresh().get("/api/v1/customers").status, 401);
+}
+
+TEST_P(Api, LockoutAfterRepeatedFailuresAndAdminUnlock) {
+  auto c = fresh();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c.login("planner01", "bad-password-" + std::to_string(i)).status, 401);
+  auto locked = c.login("planner01", kPassword);  // even the right password is refused while locked
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(locked.error_code(), "account_locked");
+  auto id = user_id(*admin, "planner01");
+  EXPECT_EQ(admin->request("POST", "/api/v1/users/" + std::to_string(id) + "/unlock").status, 200);
+  EXPECT_EQ(c.login("planner01", kPassword).status, 200);
+}
+
+TEST_P(Api, CsrfHeaderIsRequiredForCookieWrites) {
+  auto c = as("marketing01");
+  c.forget_csrf();
+  auto r = c.post("/api/v1/customers", bj::object{{"name", "x"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "csrf_failed");
+}
+
+TEST_P(Api, BadInputGetsClearErrors) {
+  auto& c = *admin;
+  auto unknown = c.get("/api/v1/no-such-thing");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.error_code(), "not_found");
+  EXPECT_FALSE(unknown.json().at("error").at("request_id").as_string().empty());
+  auto malformed = c.request("POST", "/api/v1/customers", "{\"name\": ");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.error_code(), "invalid_json");
+  auto not_object = c.request("POST", "/api/v1/customers", "[1,2]");
+  EXPECT_EQ(not_object.error_code(), "invalid_json");
+  auto wrong_type = c.post("/api/v1/customers", bj::object{{"name", 12}, {"org_unit_id", "abc"}});
+  EXPECT_EQ(wrong_type.status, 422);
+  EXPECT_EQ(wrong_type.detail("name"), "must be a string");
+  EXPECT_EQ(wrong_type.detail("org_unit_id"), "must be an integer");
+  auto missing = c.post("/api/v1/customers", bj::object{});
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_EQ(missing.detail("name"), "is required");
+  EXPECT_EQ(missing.detail("org_unit_id"), "is required");
+  auto bad_code = c.post("/api/v1/customers", bj::object{{"name", "某公司"}, {"credit_code", "91530100MA6K8L3X20"},
+                                                         {"org_unit_id", org_id(c, "DC01")}});
+  EXPECT_EQ(bad_code.status, 422);
+  EXPECT_NE(bad_code.detail("credit_code"), "");
+  auto huge = c.request("POST", "/api/v1/customers", std::string(17 * 1024 * 1024, 'x'));
+  EXPECT_EQ(huge.status, 413);
+  auto bad_page = c.get("/api/v1/customers?page=0");
+  EXPECT_EQ(bad_page.status, 422);
+  EXPECT_NE(bad_page.detail("page"), "");
+  EXPECT_EQ(c.get("/api/v1/customers/abc").status, 404);
+  EXPECT_EQ(c.request("DELETE", "/api/v1/customers").status, 405);
+  auto bad_utf8 = c.request("POST", "/api/v1/customers", std::string("{\"name\":\"\xC3\x28\"}"));
+  EXPECT_EQ(bad_utf8.error_code(), "invalid_json");
+}
+
+TEST_P(Api, CustomerLifecycleIsValidatedAndAudited) {
+  auto c = as("marketing01");
+  std::string hostile = "'; drop table customers; -- <script>alert(1)</script>";
+  auto id = create_customer(c, hostile, "DC01", 1001, {{"tags", bj::array{"冶金", "冶金", " 高耗能 "}}});
+  ASSERT_GT(id, 0);
+  auto got = c.get("/api/v1/customers/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200);
+  auto customer = got.json().at("customer");
+  EXPECT_EQ(customer.at("name").as_string(), hostile);  // stored and returned as text, not interpreted
+  EXPECT_EQ(customer.at("tags").as_array().size(), 2u);
+  auto duplicate = c.post("/api/v1/customers", bj::object{{"name", "重复"}, {"credit_code", valid_credit_code(1001)},
+                                                          {"org_unit_id", org_id(*admin, "DC01")}});
+  EXPECT_EQ(duplicate.status, 422);
+  EXPECT_NE(duplicate.detail("credit_code"), "");
+  // Optimistic locking.
+  auto version = customer.at("version").as_int64();
+  auto updated = c.patch("/api/v1/customers/" + std::to_string(id), bj::object{{"address", "滇池市人民路1号"}, {"version", version}});
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  auto stale = c.patch("/api/v1/customers/" + std::to_string(id), bj::object{{"address", "别处"}, {"version", version}});
+  EXPECT_EQ(stale.status, 409);
+  auto no_version = c.patch("/api/v1/customers/" + std::to_string(id), bj::object{{"address", "别处"}});
+  EXPECT_EQ(no_version.status, 422);
+  // Account and contact with validation.
+  auto bad_account = c.post("/api/v1/customers/" + std::to_string(id) + "/accounts",
+                            bj::object{{"account_no", "12"}, {"voltage_level", "9kV"}, {"tariff_category", "ci_two_part"}});
+  EXPECT_EQ(bad_account.status, 422);
+  EXPECT_NE(bad_account.detail("account_no"), "");
+  EXPECT_NE(bad_account.detail("voltage_level"), "");
+  auto account = c.post("/api/v1/customers/" + std::to_string(id) + "/accounts",
+                        bj::object{{"account_no", "9900001001"}, {"voltage_level", "10kV"}, {"tariff_category", "ci_two_part"},
+                                   {"contract_capacity_kva", 2000}, {"basic_charge_mode", "capacity"}});
+  ASSERT_EQ(account.status, 201) << account.body;
+  auto dup_account = c.post("/api/v1/customers/" + std::to_string(id) + "/accounts",
+                            bj::object{{"account_no", "9900001001"}, {"voltage_level", "10kV"}, {"tariff_category", "ci_two_part"}});
+  EXPECT_EQ(dup_account.status, 422);
+  EXPECT_NE(dup_account.detail("account_no"), "");
+  auto bad_contact = c.post("/api/v1/customers/" + std::to_string(id) + "/contacts",
+                            bj::object{{"name", "张三"}, {"role", "electrical_officer"}, {"mobile", "12345"}});
+  EXPECT_EQ(bad_contact.status, 422);
+  EXPECT_NE(bad_contact.detail("mobile"), "");
+  auto contact = c.post("/api/v1/customers/" + std::to_string(id) + "/contacts",
+                        bj::object{{"name", "张三"}, {"role", "electrical_officer"}, {"mobile", "+86 139-0000-1001"},
+                                   {"notice_types", bj::array{"outage"}}});
+  ASSERT_EQ(contact.status, 201) << contact.body;
+  // 360 shows it all; the timeline has every change.
+  auto view = c.get("/api/v1/customers/" + std::to_string(id)).json();
+  EXPECT_EQ(view.at("accounts").as_array().size(), 1u);
+  EXPECT_EQ(view.at("contacts").as_array().at(0).at("mobile").as_string(), "13900001001");
+  auto timeline = c.get("/api/v1/customers/" + std::to_string(id) + "/timeline").json();
+  EXPECT_GE(timeline.at("total").as_int64(), 4);
+  // Audit: who, before -> after.
+  auto audit = as("auditor01").get("/api/v1/audit?entity=customer&entity_id=" + std::to_string(id) + "&action=update");
+  ASSERT_EQ(audit.status, 200);
+  auto audit_json = audit.json();
+  auto& entries = audit_json.at("items").as_array();
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries[0].at("username").as_string(), "marketing01");
+  EXPECT_TRUE(entries[0].at("before").at("address").is_null());
+  EXPECT_EQ(entries[0].at("after").at("address").as_string(), "滇池市人民路1号");
+  EXPECT_EQ(as("am01").get("/api/v1/audit").status, 403);
+}
+
+TEST_P(Api, ScopeHidesEverythingOutsideIt) {
+  // A customer in county DC02, and a county DC01 user: no trace of it anywhere.
+  auto id = create_customer(*admin, "西山隐秘测试化工有限公司", "DC02", 2001);
+  auto contact = admin->post("/api/v1/customers/" + std::to_string(id) + "/contacts",
+                             bj::object{{"name", "刘五"}, {"role", "duty_room"}, {"mobile", "13700002001"}});
+  ASSERT_EQ(contact.status, 201);
+  auto county = as("county01");
+  EXPECT_EQ(county.get("/api/v1/customers/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(county.get("/api/v1/customers/" + std::to_string(id) + "/timeline").status, 404);
+  EXPECT_EQ(county.get("/api/v1/search?q=xsymcs").json().at("items").as_array().size(), 0u);
+  EXPECT_EQ(county.get("/api/v1/search?q=" "%E9%9A%90%E7%A7%98").json().at("items").as_array().size(), 0u);  // 隐秘
+  EXPECT_EQ(county.get("/api/v1/lookup?phone=13700002001").json().at("items").as_array().size(), 0u);
+  auto list = county.get("/api/v1/customers?q=%E9%9A%90%E7%A7%98");
+  EXPECT_EQ(list.json().at("total").as_int64(), 0);
+  auto patch = county.patch("/api/v1/customers/" + std::to_string(id), bj::object{{"address", "x"}, {"version", 1}});
+  EXPECT_EQ(patch.status, 404);
+  // The admin sees it by every route.
+  EXPECT_EQ(admin->get("/api/v1/customers/" + std::to_string(id)).status, 200);
+  EXPECT_EQ(admin->get("/api/v1/search?q=xsymcs").json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(admin->get("/api/v1/lookup?phone=13700002001").json().at("items").as_array().size(), 1u);
+}
+
+TEST_P(Api, AccountManagersSeeOnlyAssignedCustomers) {
+  auto am = as("am02");
+  auto mine = am.get("/api/v1/customers?page_size=200").json();
+  auto am_id = user_id(*admin, "am02");
+  ASSERT_GT(mine.at("total").as_int64(), 0);
+  for (auto& c : mine.at("items").as_array()) {
+    bool assigned = (c.at("manager_id").is_int64() && c.at("manager_id").as_int64() == am_id) ||
+                    (c.at("backup_manager_id").is_int64() && c.at("backup_manager_id").as_int64() == am_id);
+    EXPECT_TRUE(assigned) << c.at("name").as_string();
+  }
+  auto all = admin->get("/api/v1/customers?page_size=1").json().at("total").as_int64();
+  EXPECT_LT(mine.at("total").as_int64(), all);
+  // An unassigned customer is invisible to the manager.
+  auto other = create_customer(*admin, "未分配测试商贸有限公司", "DC01", 3001);
+  EXPECT_EQ(am.get("/api/v1/customers/" + std::to_string(other)).status, 404);
+  // The export holds exactly what the list shows.
+  auto xlsx = am.get("/api/v1/customers/export");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.compare(0, 2, "PK"), 0);
+}
+
+TEST_P(Api, SearchFindsByNamePinyinTraditionalNumbers) {
+  auto id = create_customer(*admin, "云南锡业股份有限公司", "DC01", 4001);
+  auto acc = admin->post("/api/v1/customers/" + std::to_string(id) + "/accounts",
+                         bj::object{{"account_no", "5300012345"}, {"voltage_level", "110kV"}, {"tariff_category", "ci_two_part"}});
+  ASSERT_EQ(acc.status, 201);
+  auto found = [&](const std::string& q) {
+    auto r = admin->get("/api/v1/search?q=" + q);
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto v = r.json();
+    for (auto& item : v.at("items").as_array())
+      if (item.at("id").as_int64() == id) return true;
+    return false;
+  };
+  EXPECT_TRUE(found("%E9%94%A1%E4%B8%9A"));                    // 锡业
+  EXPECT_TRUE(found("ynxy"));
+  EXPECT_TRUE(found("yunnanxiye"));
+  EXPECT_TRUE(found("%E9%9B%B2%E5%8D%97%E9%8C%AB%E6%A5%AD"));  // 雲南錫業
+  EXPECT_TRUE(found("5300012345"));
+  EXPECT_TRUE(found(valid_credit_code(4001)));
+  EXPECT_FALSE(found("zzzz"));
+  // Hostile search text never breaks the query.
+  auto hostile = admin->get("/api/v1/search?q=%22%3B%20drop%20table%20customers%3B%20--");
+  EXPECT_EQ(hostile.status, 200);
+  EXPECT_EQ(admin->get("/api/v1/search?q=").status, 422);
+}
+
+TEST_P(Api, ScreenPopLookupByPhone) {
+  auto id = create_customer(*admin, "金马来电测试钢铁有限公司", "DC05", 5001, {{"is_key_account", true}});
+  admin->post("/api/v1/customers/" + std::to_string(id) + "/contacts",
+              bj::object{{"name", "周六"}, {"role", "duty_room"}, {"mobile", "13600005001"}});
+  auto interaction = admin->post("/api/v1/customers/" + std::to_string(id) + "/interactions",
+                                 bj::object{{"kind", "call"}, {"title", "来电咨询"}, {"follow_up_due", "2030-01-01"}});
+  ASSERT_EQ(interaction.status, 201) << interaction.body;
+  auto dispatcher = as("dispatcher01");
+  auto r = dispatcher.get("/api/v1/lookup?phone=136-0000-5001");
+  ASSERT_EQ(r.status, 200);
+  auto r_json = r.json();
+  auto& items = r_json.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_TRUE(items[0].at("is_key_account").as_bool());
+  EXPECT_EQ(items[0].at("open_items").as_int64(), 1);
+  EXPECT_EQ(items[0].at("contact_name").as_string(), "周六");
+  EXPECT_EQ(dispatcher.get("/api/v1/lookup?phone=12").status, 422);
+  // Closing the follow-up clears the open item.
+  auto event = interaction.json().at("id").as_int64();
+  EXPECT_EQ(dispatcher.request("POST", "/api/v1/timeline/" + std::to_string(event) + "/close-follow-up").status, 204);
+  EXPECT_EQ(dispatcher.get("/api/v1/lookup?phone=13600005001").json().at("items").at(0).at("open_items").as_int64(), 0);
+}
+
+TEST_P(Api, ApiKeysForIntegrations) {
+  auto created = admin->post("/api/v1/api-keys", bj::object{{"name", "call centre"}, {"user_id", user_id(*admin, "dispatcher01")}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string key(created.json().at("key").as_string());
+  Client integration(port);
+  integration.set_api_key(key);
+  EXPECT_EQ(integration.get("/api/v1/lookup?phone=13800000000").status, 200);
+  EXPECT_EQ(integration.get("/api/v1/users").status, 403);  // a dispatcher's key is not an admin
+  Client wrong(port);
+  wrong.set_api_key(key.substr(0, key.size() - 2) + "xx");
+  EXPECT_EQ(wrong.get("/api/v1/lookup?phone=13800000000").status, 401);
+  auto id = created.json().at("id").as_int64();
+  EXPECT_EQ(admin->request("DELETE", "/api/v1/api-keys/" + std::to_string(id)).status, 204);
+  EXPECT_EQ(integration.get("/api/v1/lookup?phone=13800000000").status, 401);
+}
+
+TEST_P(Api, MergeDuplicatesAndDeactivate) {
+  auto keep = create_customer(*admin, "南湖合并测试水泥有限公司", "DC03", 6001);
+  auto dup_body = bj::object{{"name", "南湖合并测试水泥公司"}, {"org_unit_id", org_id(*admin, "DC03")}};
+  auto dup = admin->post("/api/v1/customers", dup_body).json().at("id").as_int64();
+  admin->post("/api/v1/customers/" + std::to_string(dup) + "/accounts",
+              bj::object{{"account_no", "9900006002"}, {"voltage_level", "10kV"}, {"tariff_category", "ci_single"}});
+  auto bad = admin->post("/api/v1/customers/" + std::to_string(keep) + "/merge", bj::object{{"duplicate_id", keep}, {"reason", "x"}});
+  EXPECT_EQ(bad.status, 422);
+  auto merged = admin->post("/api/v1/customers/" + std::to_string(keep) + "/merge",
+                            bj::object{{"duplicate_id", dup}, {"reason", "同一法人重复建档"}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(merged.json().at("accounts").as_array().size(), 1u);
+  EXPECT_EQ(admin->get("/api/v1/customers/" + std::to_string(dup)).json().at("customer").at("status").as_string(), "merged");
+  auto no_reason = admin->post("/api/v1/customers/" + std::to_string(keep) + "/deactivate", bj::object{});
+  EXPECT_EQ(no_reason.status, 422);
+  auto off = admin->post("/api/v1/customers/" + std::to_string(keep) + "/deactivate", bj::object{{"reason", "销户"}});
+  ASSERT_EQ(off.status, 200);
+  EXPECT_EQ(off.json().at("status").as_string(), "inactive");
+}
+
+TEST_P(Api, ImportIsAllOrNothingAndIdempotent) {
+  auto c = as("marketing01");
+  std::string header = "客户名称*,统一社会信用代码*,行业代码,所属单位编码*,是否大客户,客户经理账号\n";
+  std::string good1 = "导入测试一号有限公司," + valid_credit_code(7001) + ",32,DC01,是,am01\n";
+  std::string bad = "导入测试二号有限公司,BADCODE,32,DC01,否,\n";
+  std::string good3 = "导入测试三号有限公司," + valid_credit_code(7003) + ",99,DC01,否,\n";  // 99 is no industry
+  auto start = [&](const std::string& body, const std::string& mode) {
+    auto r = c.request("POST", "/api/v1/imports?kind=customers&mode=" + mode + "&file_name=t.csv", body, "text/csv");
+    EXPECT_EQ(r.status, 202) << r.body;
+    return wait_import(c, r.json().at("id").as_int64());
+  };
+  auto failed = start(header + good1 + bad + good3, "all_or_nothing");
+  EXPECT_EQ(failed.at("status").as_string(), "failed");
+  auto& errors = failed.at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].at("row").as_int64(), 3);
+  EXPECT_EQ(errors[0].at("field").as_string(), "credit_code");
+  EXPECT_EQ(errors[1].at("row").as_int64(), 4);
+  EXPECT_EQ(errors[1].at("field").as_string(), "industry_code");
+  EXPECT_EQ(admin->get("/api/v1/search?q=drcsyh").json().at("items").as_array().size(), 0u);  // nothing half-written
+  // valid_rows imports only the good row.
+  auto partial = start(header + good1 + bad, "valid_rows");
+  EXPECT_EQ(partial.at("status").as_string(), "succeeded");
+  EXPECT_EQ(partial.at("inserted").as_int64(), 1);
+  // Re-import updates by credit code, no duplicates.
+  std::string fixed = header + good1 + "导入测试三号有限公司," + valid_credit_code(7003) + ",30,DC01,否,\n";
+  auto ok = start(fixed, "all_or_nothing");
+  EXPECT_EQ(ok.at("status").as_string(), "succeeded");
+  EXPECT_EQ(ok.at("inserted").as_int64(), 1);
+  EXPECT_EQ(ok.at("updated").as_int64(), 1);
+  auto again = start(fixed, "all_or_nothing");
+  EXPECT_EQ(again.at("inserted").as_int64(), 0);
+  EXPECT_EQ(again.at("updated").as_int64(), 2);
+  EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%AF%BC%E5%85%A5%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 2);  // 导入测试
+  // Broken files.
+  auto not_utf8 = start(header + "\xB5\xBC\xC8\xEB," + valid_credit_code(7009) + ",32,DC01,否,\n", "all_or_nothing");
+  EXPECT_EQ(not_utf8.at("status").as_string(), "failed");
+  auto template_xlsx = c.get("/api/v1/imports/template?kind=customers&format=xlsx");
+  ASSERT_EQ(template_xlsx.status, 200);
+  auto truncated = c.request("POST", "/api/v1/imports?kind=customers&file_name=t.xlsx",
+                             template_xlsx.body.substr(0, template_xlsx.body.size() / 2),
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  auto t = wait_import(c, truncated.json().at("id").as_int64());
+  EXPECT_EQ(t.at("status").as_string(), "failed");
+  EXPECT_EQ(t.at("errors").at(0).at("field").as_string(), "file");
+  EXPECT_EQ(c.request("POST", "/api/v1/imports?kind=bills", "x", "text/csv").status, 422);
+  EXPECT_EQ(as("dispatcher01").request("POST", "/api/v1/imports?kind=customers", "x", "text/csv").status, 403);
+}
+
+TEST_P(Api, UsersRolesAndOrgTreeAdministration) {
+  auto roles_json = admin->get("/api/v1/roles").json();
+  auto& roles = roles_json.at("items").as_array();
+  EXPECT_EQ(roles.size(), 8u);
+  auto weak = admin->post("/api/v1/users", bj::object{{"username", "newuser"}, {"display_name", "新用户"}, {"password", "short"},
+                                                      {"role", "leader"}, {"org_unit_id", org_id(*admin, "DC")}});
+  EXPECT_EQ(weak.status, 422);
+  EXPECT_NE(weak.detail("password"), "");
+  auto made = admin->post("/api/v1/users", bj::object{{"username", "newuser"}, {"display_name", "新用户"}, {"password", "Newuser@2026"},
+                                                      {"role", "leader"}, {"org_unit_id", org_id(*admin, "DC")}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto again = admin->post("/api/v1/users", bj::object{{"username", "newuser"}, {"display_name", "x"}, {"password", "Newuser@2026"},
+                                                       {"role", "leader"}, {"org_unit_id", org_id(*admin, "DC")}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(as("newuser").get("/api/v1/users").status, 403);
+  auto unit = admin->post("/api/v1/org-units", bj::object{{"parent_id", org_id(*admin, "DC01")}, {"kind", "station"},
+                                                          {"code", "DC01-S9"}, {"name", "东城第九供电所"}});
+  ASSERT_EQ(unit.status, 201) << unit.body;
+  auto wrong_kind = admin->post("/api/v1/org-units", bj::object{{"parent_id", org_id(*admin, "DC01")}, {"kind", "company"},
+                                                                {"code", "X1"}, {"name", "x"}});
+  EXPECT_EQ(wrong_kind.status, 422);
+  EXPECT_NE(wrong_kind.detail("kind"), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),
+                         [](const auto& info) { return storage::backend_label(info.param); });

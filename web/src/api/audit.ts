@@ -1,0 +1,6 @@
+import { http, type ListResult, type Query } from './http'
+import type { AuditEntry } from './types'
+
+export function listAudit(query: Query): Promise<ListResult<AuditEntry>> {
+  return http.get<ListResult<AuditEntry>>('/audit', query)
+}

@@ -1,0 +1,35 @@
+import { createI18n } from 'vue-i18n'
+import zhCN, { type MessageSchema } from './locales/zh-CN'
+import en from './locales/en'
+
+export type AppLocale = 'zh-CN' | 'en'
+const STORAGE_KEY = 'lianxin.locale'
+
+function initialLocale(): AppLocale {
+  const saved = localStorage.getItem(STORAGE_KEY)
+  return saved === 'en' ? 'en' : 'zh-CN'
+}
+
+export const i18n = createI18n<[MessageSchema], AppLocale, false>({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+})
+
+export function currentLocale(): AppLocale {
+  return i18n.global.locale.value as AppLocale
+}
+
+export function setLocale(locale: AppLocale): void {
+  i18n.global.locale.value = locale
+  localStorage.setItem(STORAGE_KEY, locale)
+  document.documentElement.lang = locale
+}
+
+// Translation usable outside components (stores, http error reporter).
+export function translate(key: string, params?: Record<string, unknown>): string {
+  return params ? i18n.global.t(key, params) : i18n.global.t(key)
+}
+
+document.documentElement.lang = initialLocale()

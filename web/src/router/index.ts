@@ -1,0 +1,136 @@
+import { watch } from 'vue'
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSessionStore } from '@/stores/session'
+import MainLayout from '@/layout/MainLayout.vue'
+import { i18n } from '@/i18n'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    // i18n key of the page title / menu label
+    title?: string
+    // permission code needed to see the page (the server enforces it anyway)
+    permission?: string
+    // pages reachable without a session
+    public?: boolean
+  }
+}
+
+export const appRoutes: RouteRecordRaw[] = [
+  {
+    path: 'customers',
+    name: 'customers',
+    component: () => import('@/views/customer/index.vue'),
+    meta: { title: 'menu.customers', permission: 'customer.read' },
+  },
+  {
+    path: 'customers/:id(\\d+)',
+    name: 'customer-360',
+    component: () => import('@/views/customer/detail.vue'),
+    meta: { title: 'menu.customer360', permission: 'customer.read' },
+  },
+  {
+    path: 'lookup',
+    name: 'lookup',
+    component: () => import('@/views/lookup/index.vue'),
+    meta: { title: 'menu.lookup', permission: 'customer.read' },
+  },
+  {
+    path: 'imports',
+    name: 'imports',
+    component: () => import('@/views/import/index.vue'),
+    meta: { title: 'menu.imports', permission: 'customer.import' },
+  },
+  {
+    path: 'system/users',
+    name: 'users',
+    component: () => import('@/views/system/user/index.vue'),
+    meta: { title: 'menu.users', permission: 'user.admin' },
+  },
+  {
+    path: 'system/org',
+    name: 'org',
+    component: () => import('@/views/system/org/index.vue'),
+    meta: { title: 'menu.org', permission: 'org.admin' },
+  },
+  {
+    path: 'system/api-keys',
+    name: 'api-keys',
+    component: () => import('@/views/system/apikey/index.vue'),
+    meta: { title: 'menu.apiKeys', permission: 'apikey.admin' },
+  },
+  {
+    path: 'audit',
+    name: 'audit',
+    component: () => import('@/views/audit/index.vue'),
+    meta: { title: 'menu.audit', permission: 'audit.read' },
+  },
+]
+
+// The home page is the first page the user may see (the customer list for
+// most roles; e.g. the audit log for an auditor).
+const homeOrder = ['customers', 'lookup', 'imports', 'audit', 'users', 'org', 'api-keys']
+
+export function homeRouteName(): string {
+  const session = useSessionStore()
+  for (const name of homeOrder) {
+    const route = appRoutes.find((entry) => entry.name === name)
+    if (route && session.can(route.meta?.permission)) return name
+  }
+  return 'forbidden'
+}
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/login/index.vue'),
+    meta: { public: true, title: 'login.title' },
+  },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'home', redirect: () => ({ name: homeRouteName() }) },
+      ...appRoutes,
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('@/views/error/index.vue'),
+        props: { kind: 'forbidden' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/views/error/index.vue'),
+        props: { kind: 'not-found' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+})
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  await session.restore()
+  if (to.meta.public) {
+    if (to.name === 'login' && session.loggedIn) return { name: 'home' }
+    return true
+  }
+  if (!session.loggedIn) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (!session.can(to.meta.permission)) return { name: 'forbidden' }
+  return true
+})
+
+// The browser tab shows the page title in the current language.
+function updateTitle(titleKey: string | undefined) {
+  const appName = i18n.global.t('app.name')
+  document.title = titleKey ? `${i18n.global.t(titleKey)} - ${appName}` : appName
+}
+router.afterEach((to) => updateTitle(to.meta.title))
+watch(i18n.global.locale, () => updateTitle(router.currentRoute.value.meta.title))
