@@ -28,16 +28,16 @@ std::string json_escape(std::string_view text) {
 }
 
 std::string trim(std::string_view text) {
-  const char* ws = " \t\r\n\f\v";
-  auto b = text.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  auto e = text.find_last_not_of(ws);
-  std::string out(text.substr(b, e - b + 1));
-  // Also strip the full-width space (U+3000) Chinese input methods leave behind.
-  const std::string ideographic = "\xE3\x80\x80";
-  while (out.size() >= 3 && out.compare(0, 3, ideographic) == 0) out.erase(0, 3);
-  while (out.size() >= 3 && out.compare(out.size() - 3, 3, ideographic) == 0) out.erase(out.size() - 3);
-  return out;
+  // ASCII whitespace and the full-width space (U+3000) Chinese input methods leave behind.
+  const std::string_view ws = " \t\r\n\f\v", ideographic = "\xE3\x80\x80";
+  for (bool changed = true; changed;) {
+    changed = false;
+    while (!text.empty() && ws.find(text.front()) != std::string_view::npos) text.remove_prefix(1), changed = true;
+    while (!text.empty() && ws.find(text.back()) != std::string_view::npos) text.remove_suffix(1), changed = true;
+    if (text.substr(0, 3) == ideographic) text.remove_prefix(3), changed = true;
+    if (text.size() >= 3 && text.substr(text.size() - 3) == ideographic) text.remove_suffix(3), changed = true;
+  }
+  return std::string(text);
 }
 
 std::vector<std::string> split(std::string_view text, char sep) {

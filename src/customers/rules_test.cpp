@@ -15,9 +15,9 @@ TEST(CreditCode, CheckCharacter) {
 }
 
 TEST(CreditCode, KnownPublishedCodes) {
-  // Codes printed on public business licences.
+  // The example code of the GB 32100-2015 explanatory material.
   EXPECT_EQ(credit_code_problem("91350100M000100Y43"), "");
-  EXPECT_EQ(credit_code_problem("911100001000013428"), "");
+  EXPECT_EQ(credit_code_problem("91350100M000100Y44"), "check character is wrong");
 }
 
 TEST(CreditCode, RejectsShapeErrors) {

@@ -897,8 +897,8 @@ std::int64_t create_contact(Connection& conn, const auth::Principal& p, std::int
   std::int64_t id = conn.insert_returning_id(
       "INSERT INTO contacts(customer_id, name, role, mobile, email, notice_types, active, confirmed_at, created_at, "
       "updated_at) VALUES (?,?,?,?,?,?,1,?,?,?) RETURNING id",
-      {customer_id, **n.name, **n.role, patch_value(n.mobile), patch_value(n.email), patch_value(n.notice_types), now, now,
-       now});
+      {customer_id, **n.name, **n.role, patch_value(n.mobile), patch_value(n.email),
+       join(get_or(n.notice_types, std::vector<std::string>{}), ","), now, now, now});
   refresh_search_impl(conn, customer_id);
   record_change(conn, p, customer_id, vis.org_path, "create", "contact", id, "", contact_snapshot(conn, id), "contact_created");
   return id;

@@ -2,6 +2,7 @@
 // advanced server example: bounded body, per-read timeout, keep-alive, clean stop on SIGTERM.
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -243,11 +244,26 @@ struct Server::Impl {
       }
     }
 
+    // Half-close, then read and discard what the client still sends (e.g. the rest of an
+    // oversized body) so it receives our response instead of a connection reset.
     void close() {
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream.close();
+      stream.expires_after(std::chrono::seconds(5));
+      drain();
     }
+
+    void drain() {
+      stream.async_read_some(asio::buffer(scratch), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) {
+          beast::error_code ignored;
+          self->stream.socket().close(ignored);
+          return;
+        }
+        self->drain();
+      });
+    }
+    std::array<char, 16384> scratch;
   };
 
   void run_session(std::shared_ptr<Session> s) { s->read(); }

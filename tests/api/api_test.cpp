@@ -11,6 +11,7 @@
 #include "app/wiring.hpp"
 #include "client.hpp"
 #include "customers/rules.hpp"
+#include "spdlog/spdlog.h"
 #include "storage/test_support.hpp"
 
 using namespace lianxin;
@@ -35,6 +36,7 @@ std::map<std::string, Running>& servers() {
 unsigned short server_for(const std::string& url) {
   auto& s = servers()[url];
   if (!s.instance) {
+    spdlog::set_level(spdlog::level::warn);  // keep test output readable
     app::Config config;
     config.db = url;
     config.port = 0;
@@ -459,7 +461,9 @@ TEST_P(Api, UsersRolesAndOrgTreeAdministration) {
   auto again = admin->post("/api/v1/users", bj::object{{"username", "newuser"}, {"display_name", "x"}, {"password", "Newuser@2026"},
                                                        {"role", "leader"}, {"org_unit_id", org_id(*admin, "DC")}});
   EXPECT_EQ(again.status, 409);
-  EXPECT_EQ(as("newuser").get("/api/v1/users").status, 403);
+  Client newuser(port);
+  ASSERT_EQ(newuser.login("newuser", "Newuser@2026").status, 200);
+  EXPECT_EQ(newuser.get("/api/v1/users").status, 403);
   auto unit = admin->post("/api/v1/org-units", bj::object{{"parent_id", org_id(*admin, "DC01")}, {"kind", "station"},
                                                           {"code", "DC01-S9"}, {"name", "东城第九供电所"}});
   ASSERT_EQ(unit.status, 201) << unit.body;
