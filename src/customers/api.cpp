@@ -102,6 +102,7 @@ ListFilter read_filter(const http::Request& req) {
   f.tag = http::query_text(req, "tag", 60);
   f.status = http::query_text(req, "status", 20);
   f.is_key_account = http::query_bool(req, "is_key_account");
+  f.is_group = http::query_bool(req, "is_group");
   if (f.status && !is_code_in(customer_statuses(), *f.status))
     throw AppError(ErrorCode::validation_failed, "invalid query parameter", {{"status", "must be one of " + codes_of(customer_statuses())}});
   return f;
@@ -320,6 +321,36 @@ Response lookup_route(auth::Guard& g, RouteContext& ctx) {
   return g.db().read([&](storage::Connection& conn) { return ok(lookup_phone(conn, p, *phone)); });
 }
 
+// Account managers a caller may assign: those working in the caller's subtree and those of the
+// units above it (a city bureau's managers also serve the counties' key accounts).
+Response account_managers(auth::Guard& g, RouteContext& ctx) {
+  auto p = g.require(ctx.request, Permission::customer_read);
+  auto q = http::query_text(ctx.request, "q", 50);
+  return g.db().read([&](storage::Connection& conn) {
+    std::string sql =
+        "SELECT u.id, u.username, u.display_name, o.name, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id "
+        "WHERE u.role = 'account_manager' AND u.active = 1";
+    storage::Params params;
+    if (q) {
+      sql += " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')";
+      params.push_back("%" + storage::escape_like(*q) + "%");
+      params.push_back("%" + storage::escape_like(*q) + "%");
+    }
+    sql += " ORDER BY u.username";
+    bj::array items;
+    for (auto& r : conn.query(sql, params)) {
+      const std::string path = r.str(4);
+      bool below = auth::org_in_scope(p, path);
+      bool above = p.org_path.compare(0, path.size(), path) == 0;
+      if (!below && !above) continue;
+      items.push_back(bj::object{{"id", r.i64(0)}, {"username", r.str(1)}, {"display_name", r.str(2)}, {"org_unit_name", r.str(3)}});
+      if (items.size() >= 50) break;
+    }
+    auto n = static_cast<std::int64_t>(items.size());
+    return ok(json::list_envelope(std::move(items), n, 1, 50));
+  });
+}
+
 bj::array labels(const std::vector<CodeLabel>& list) {
   bj::array a;
   for (auto& c : list) a.push_back(bj::object{{"code", c.code}, {"zh", c.zh}, {"en", c.en}});
@@ -408,6 +439,7 @@ void register_routes(http::Router& router, auth::Guard& guard) {
   router.del("/api/v1/contacts/{id}", bind(delete_contact));
   router.get("/api/v1/search", bind(search_route));
   router.get("/api/v1/lookup", bind(lookup_route));
+  router.get("/api/v1/account-managers", bind(account_managers));
   router.get("/api/v1/reference/enums", bind(enums));
   router.get("/api/v1/reference/industries", bind(industries));
   router.get("/api/v1/lines", bind(lines));

@@ -356,6 +356,10 @@ bool build_list_where(Connection& conn, const auth::Principal& p, const ListFilt
     where += " AND c.is_key_account = ?";
     params.push_back(bool_value(*f.is_key_account));
   }
+  if (f.is_group) {
+    where += " AND c.is_group = ?";
+    params.push_back(bool_value(*f.is_group));
+  }
   where += " AND c.status = ?";
   params.push_back(f.status.value_or("active"));
   return true;

@@ -41,7 +41,7 @@ struct ListFilter {
   std::optional<std::string> q;
   std::optional<std::int64_t> org_unit_id, manager_id;
   std::optional<std::string> importance_class, industry_code, tag, status;
-  std::optional<bool> is_key_account;
+  std::optional<bool> is_key_account, is_group;
   std::int64_t limit = 20, offset = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -471,6 +472,21 @@ TEST_P(Api, UsersRolesAndOrgTreeAdministration) {
                                                                 {"code", "X1"}, {"name", "x"}});
   EXPECT_EQ(wrong_kind.status, 422);
   EXPECT_NE(wrong_kind.detail("kind"), "");
+}
+
+TEST_P(Api, AccountManagerPickerAndGroupFilter) {
+  // A county marketing manager may assign the county's managers and the city bureau's, not another county's.
+  auto county = as("county01");
+  auto list = county.get("/api/v1/account-managers").json();
+  std::set<std::string> names;
+  for (auto& m : list.at("items").as_array()) names.insert(std::string(m.at("username").as_string()));
+  EXPECT_TRUE(names.count("am01"));   // city bureau
+  EXPECT_TRUE(names.count("am09"));   // DC01 (am09 → first county)
+  EXPECT_FALSE(names.count("am10"));  // DC02
+  auto groups = admin->get("/api/v1/customers?is_group=true&page_size=100").json();
+  ASSERT_GT(groups.at("total").as_int64(), 0);
+  for (auto& g : groups.at("items").as_array()) EXPECT_TRUE(g.at("is_group").as_bool());
+  EXPECT_EQ(admin->get("/api/v1/customers?is_group=maybe").status, 422);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),

@@ -20,3 +20,15 @@ export function unlockUser(id: number): Promise<User> {
 export function listRoles(): Promise<ItemsResult<Role>> {
   return http.get<ItemsResult<Role>>('/roles')
 }
+
+export interface AccountManager {
+  id: number
+  username: string
+  display_name: string
+  org_unit_name: string
+}
+
+// Account managers the caller may assign (needs only customer.read, unlike the user admin list).
+export function listAccountManagers(q: string): Promise<ListResult<AccountManager>> {
+  return http.get<ListResult<AccountManager>>('/account-managers', { q }, { silent: true })
+}
