@@ -1,11 +1,13 @@
 // Import benchmark: rows/s of customers::run_import_now for an N-row customer CSV (default
 // 1,000,000) into a fresh SQLite database, beside a plain sqlite3 bulk insert of the same rows.
 //
-//   bench_import --workdir DIR [--rows 1000000] [--seed-customers 0]
+//   bench_import --workdir DIR [--rows 1000000] [--seed-customers 1]
 //
 // The CSV uses the Chinese headers of customers::import_columns("customers"), valid credit
 // codes (customers::credit_code_check_char) and the demo's county bureaus DC01..DC05, so the
-// fresh database is first seeded with app::seed_demo (customers = 0, key_accounts = 0).
+// fresh database is first seeded with app::seed_demo (key_accounts = 0, customers = 1 by
+// default: with customers = 0 seed_demo crashes, demo.cpp indexes the empty customer list
+// when it builds the groups; pass --seed-customers 0 once that is fixed).
 // Baseline: the same CSV bytes parsed with io::CsvReader and inserted into a plain table with
 // the same 15 columns, in one transaction with one prepared statement, same journal settings
 // as the application (WAL, synchronous=NORMAL). The databases are deleted afterwards.
@@ -149,9 +151,10 @@ std::int64_t plain_insert(const fs::path& path, const std::string& csv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   fs::path workdir = bench::option(argc, argv, "--workdir", "");
   int rows = std::stoi(bench::option(argc, argv, "--rows", "1000000"));
-  int seed_customers = std::stoi(bench::option(argc, argv, "--seed-customers", "0"));
+  int seed_customers = std::stoi(bench::option(argc, argv, "--seed-customers", "1"));
   if (workdir.empty()) {
     std::fprintf(stderr, "usage: bench_import --workdir DIR [--rows N] [--seed-customers N]\n");
     return 2;
@@ -184,7 +187,7 @@ int main(int argc, char** argv) {
     demo.key_accounts = 0;
     t = Clock::now();
     app::seed_demo(*db, demo);
-    std::printf("fresh database seeded with app::seed_demo(customers = %d, key_accounts = 0) in %.1f s\n", seed_customers,
+    std::printf("fresh database seeded with app::seed_demo(customers = %d, key_accounts = 0): org tree, users, 20 groups; %.1f s\n", seed_customers,
                 bench::ms_since(t) / 1000);
     auth::Principal admin = db->read([](storage::Connection& conn) {
       return auth::load_principal(conn, conn.query_i64("SELECT id FROM users WHERE username = 'admin'"));
@@ -202,7 +205,7 @@ int main(int argc, char** argv) {
     std::printf("customers::run_import_now: %s: %s, %lld rows in %.1f s = %.0f rows/s\n", result.status.c_str(),
                 result.message.c_str(), static_cast<long long>(result.total_rows), import_ms / 1000,
                 static_cast<double>(result.total_rows) / (import_ms / 1000));
-    std::printf("  customers before %lld, after %lld; search index answers \"dc\" (东城...) for %lld customers\n",
+    std::printf("  customers before %lld, after %lld; search documents matching the initials \"dc\": %lld\n",
                 static_cast<long long>(before), static_cast<long long>(after), static_cast<long long>(indexed));
     std::printf("  process memory: VmRSS before import %.0f MiB, peak (VmHWM) %.0f MiB\n", rss_before,
                 bench::proc_status_mib("VmHWM"));

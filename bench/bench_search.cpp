@@ -63,6 +63,7 @@ void print_stats(const char* label, const Stats& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string path = bench::option(argc, argv, "--db", "");
   int total_queries = std::stoi(bench::option(argc, argv, "--queries", "1000"));
   int naive_queries = std::stoi(bench::option(argc, argv, "--naive-queries", "500"));

@@ -6,6 +6,7 @@
 #include "common/json.hpp"
 #include "common/strings.hpp"
 #include "http/params.hpp"
+#include "io/xlsx.hpp"
 
 namespace lianxin::auth {
 namespace {
@@ -145,41 +146,73 @@ bj::object user_row_json(const storage::Row& r, Millis now) {
                     {"locked", r.i64(9) > now}};
 }
 
-Response list_users(Guard& guard, RouteContext& ctx) {
-  Principal p = guard.require(ctx.request, Permission::user_admin);
-  auto paging = http::paging(ctx.request);
-  auto page = paging.page, size = paging.page_size;
+// WHERE clause of the user queries: the administrator's subtree plus the filters.
+std::string users_where(const Principal& p, const http::Request& req, storage::Params& params) {
   std::string where = " WHERE o.path LIKE ? ESCAPE '\\'";
-  storage::Params params{storage::escape_like(p.org_path) + "%"};
-  if (auto q = http::query_text(ctx.request, "q")) {
+  params.push_back(storage::escape_like(p.org_path) + "%");
+  if (auto q = http::query_text(req, "q")) {
     where += " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')";
     std::string pat = "%" + storage::escape_like(*q) + "%";
     params.push_back(pat);
     params.push_back(pat);
   }
-  if (auto role = ctx.request.query_param("role"); role && !role->empty()) {
+  if (auto role = http::query_text(req, "role", 32)) {
     where += " AND u.role = ?";
     params.push_back(*role);
   }
-  if (auto org = http::query_int(ctx.request, "org_unit_id")) {
+  if (auto org = http::query_int(req, "org_unit_id")) {
     where += " AND u.org_unit_id = ?";
     params.push_back(*org);
   }
+  return where;
+}
+
+constexpr const char* kUserColumns =
+    "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_id, o.name, u.mobile, u.all_customers_in_scope, "
+    "u.active, u.locked_until FROM users u JOIN org_units o ON o.id = u.org_unit_id";
+
+Response list_users(Guard& guard, RouteContext& ctx) {
+  Principal p = guard.require(ctx.request, Permission::user_admin);
+  auto paging = http::paging(ctx.request);
+  auto page = paging.page, size = paging.page_size;
+  storage::Params params;
+  std::string where = users_where(p, ctx.request, params);
   return guard.db().read([&](storage::Connection& conn) {
     std::int64_t total = conn.query_i64("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.org_unit_id" + where, params);
     auto list_params = params;
     list_params.push_back(size);
     list_params.push_back((page - 1) * size);
-    auto rows = conn.query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_id, o.name, u.mobile, u.all_customers_in_scope, "
-        "u.active, u.locked_until FROM users u JOIN org_units o ON o.id = u.org_unit_id" +
-            where + " ORDER BY u.username LIMIT ? OFFSET ?",
-        list_params);
+    auto rows = conn.query(kUserColumns + where + " ORDER BY u.username LIMIT ? OFFSET ?", list_params);
     bj::array items;
     Millis now = now_millis();
     for (auto& r : rows) items.push_back(user_row_json(r, now));
     return Response::json(json::serialize(json::list_envelope(std::move(items), total, page, size)));
   });
+}
+
+Response export_users(Guard& guard, RouteContext& ctx) {
+  Principal p = guard.require(ctx.request, Permission::user_admin);
+  storage::Params params;
+  std::string where = users_where(p, ctx.request, params);
+  bool zh = http::query_text(ctx.request, "lang", 5).value_or("zh") != "en";
+  io::Sheet sheet;
+  sheet.name = zh ? "用户" : "Users";
+  sheet.header = zh ? std::vector<std::string>{"编号", "账号", "姓名", "角色", "所属单位", "手机", "可见本单位全部客户", "启用", "锁定"}
+                    : std::vector<std::string>{"ID", "Username", "Name", "Role", "Org unit", "Mobile", "All customers in scope", "Active", "Locked"};
+  Millis now = now_millis();
+  guard.db().read([&](storage::Connection& conn) {
+    for (auto& r : conn.query(kUserColumns + where + " ORDER BY u.username", params))
+      sheet.rows.push_back({r.i64(0), r.str(1), r.str(2), r.str(3), r.str(5), r.str(6), std::int64_t{r.boolean(7)},
+                            std::int64_t{r.boolean(8)}, std::int64_t{r.i64(9) > now}});
+  });
+  Response out;
+  out.body = io::write_xlsx({sheet});
+  out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  out.headers.emplace_back("Content-Disposition", "attachment; filename=\"users-" + shanghai_date(now) + ".xlsx\"");
+  guard.db().transaction([&](storage::Connection& conn) {
+    audit::record_export(conn, p.actor(), "user", static_cast<std::int64_t>(sheet.rows.size()), ctx.request.target);
+  });
+  return out;
 }
 
 struct UserInput {
@@ -378,6 +411,7 @@ void register_routes(http::Router& router, Guard& guard) {
   router.post("/api/v1/auth/logout", [g](RouteContext& c) { return logout(*g, c); });
   router.get("/api/v1/auth/me", [g](RouteContext& c) { return Response::json(json::serialize(principal_json(g->authenticate(c.request)))); });
   router.get("/api/v1/users", [g](RouteContext& c) { return list_users(*g, c); });
+  router.get("/api/v1/users/export", [g](RouteContext& c) { return export_users(*g, c); });
   router.post("/api/v1/users", [g](RouteContext& c) { return create_user(*g, c); });
   router.patch("/api/v1/users/{id}", [g](RouteContext& c) { return update_user(*g, c); });
   router.post("/api/v1/users/{id}/unlock", [g](RouteContext& c) { return unlock_user(*g, c); });

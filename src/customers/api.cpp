@@ -78,6 +78,11 @@ AccountFields read_account(const bj::object& o, Validator& v) {
   f.line_id = patch_int(o, "line_id", v);
   f.transformer_area_id = patch_int(o, "transformer_area_id", v);
   f.emergency_power = patch_bool(o, "emergency_power", v);
+  if (f.account_no && *f.account_no) {
+    std::string upper = **f.account_no;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    f.account_no = std::optional<std::string>(upper);
+  }
   return f;
 }
 

@@ -379,11 +379,20 @@ ImportCounts import_accounts(Connection& conn, const auth::Principal& p, const T
     if (write && errors.bad_rows.count(n)) continue;
     auto customer = find_customer(conn, p, c(row, "customer_credit_code"), n, errors, customers);
     std::string account_no = c(row, "account_no");
+    for (char& ch : account_no) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     if (!write) {
       if (account_no.empty()) errors.add(n, "account_no", "is required");
       else if (!valid_account_no(account_no)) errors.add(n, "account_no", "must be 6 to 20 digits or capital letters");
       else if (auto [it, fresh] = seen.emplace(account_no, n); !fresh)
         errors.add(n, "account_no", "same 户号 as row " + std::to_string(it->second));
+      else if (customer) {
+        // Re-importing updates an account; it never moves a 户号 to another customer silently.
+        auto owner = conn.query_one(
+            "SELECT c.id, c.credit_code FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account_no = ?",
+            {account_no});
+        if (owner && owner->i64(0) != customer->id)
+          errors.add(n, "account_no", "this 户号 already belongs to another customer (" + owner->str(1) + ")");
+      }
     }
     std::string voltage, tariff, mode = "none";
     auto code_field = [&](const char* name, const std::vector<CodeLabel>& list, std::string& out, bool required) {

@@ -714,7 +714,12 @@ void merge_customers(Connection& conn, const auth::Principal& p, std::int64_t ke
   conn.execute("UPDATE accounts SET customer_id = ?, updated_at = ? WHERE customer_id = ?", {keep_id, now, duplicate_id});
   conn.execute("UPDATE contacts SET customer_id = ?, updated_at = ? WHERE customer_id = ?", {keep_id, now, duplicate_id});
   conn.execute("UPDATE timeline_events SET customer_id = ? WHERE customer_id = ?", {keep_id, duplicate_id});
-  conn.execute("UPDATE customers SET group_id = ? WHERE group_id = ?", {keep_id, duplicate_id});
+  // Group membership: the kept record takes over the duplicate's members (and so becomes a group),
+  // and never ends up as a member of itself.
+  conn.execute("UPDATE customers SET group_id = (SELECT group_id FROM customers WHERE id = ?) WHERE id = ? AND group_id = ?",
+               {duplicate_id, keep_id, duplicate_id});
+  if (conn.execute("UPDATE customers SET group_id = ? WHERE group_id = ? AND id <> ?", {keep_id, duplicate_id, keep_id}) > 0)
+    conn.execute("UPDATE customers SET is_group = 1 WHERE id = ?", {keep_id});
   conn.execute("UPDATE customers SET status = 'merged', merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
                {keep_id, now, duplicate_id});
   conn.execute("UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?", {now, keep_id});
@@ -951,6 +956,7 @@ std::int64_t log_interaction(Connection& conn, const auth::Principal& p, std::in
                              const std::string& title, const std::string& body, std::int64_t at,
                              std::optional<std::string> follow_up_due) {
   Visibility vis = require_visible(conn, p, customer_id);
+  require_write_scope(p, vis);
   Validator v;
   if (kind != "call" && kind != "visit" && kind != "message") v.add("kind", "must be call, visit or message");
   if (title.empty()) v.add("title", "is required");

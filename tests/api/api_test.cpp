@@ -489,5 +489,51 @@ TEST_P(Api, AccountManagerPickerAndGroupFilter) {
   EXPECT_EQ(admin->get("/api/v1/customers?is_group=maybe").status, 422);
 }
 
+TEST_P(Api, ListExportsAreScopedAndAudited) {
+  auto auditor = as("auditor01");
+  auto audit_xlsx = auditor.get("/api/v1/audit/export?action=login");
+  ASSERT_EQ(audit_xlsx.status, 200);
+  EXPECT_EQ(audit_xlsx.body.compare(0, 2, "PK"), 0);
+  EXPECT_EQ(as("am01").get("/api/v1/audit/export").status, 403);
+  auto users_xlsx = admin->get("/api/v1/users/export?role=account_manager");
+  ASSERT_EQ(users_xlsx.status, 200);
+  EXPECT_EQ(users_xlsx.body.compare(0, 2, "PK"), 0);
+  EXPECT_EQ(as("leader01").get("/api/v1/users/export").status, 403);
+  auto exports = auditor.get("/api/v1/audit?action=export&entity=audit_log").json();
+  EXPECT_GE(exports.at("total").as_int64(), 1);
+}
+
+TEST_P(Api, MergingAGroupMovesItsMembersWithoutSelfReference) {
+  auto group = create_customer(*admin, "合并测试控股集团有限公司", "DC", 8001, {{"is_group", true}});
+  auto member = create_customer(*admin, "合并测试成员甲有限公司", "DC01", 8002, {{"group_id", group}});
+  auto other = create_customer(*admin, "合并测试成员乙有限公司", "DC02", 8003, {{"group_id", group}});
+  // Merge the group record into one of its own members.
+  auto r = admin->post("/api/v1/customers/" + std::to_string(member) + "/merge",
+                       bj::object{{"duplicate_id", group}, {"reason", "集团重复建档"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto kept = admin->get("/api/v1/customers/" + std::to_string(member)).json().at("customer");
+  EXPECT_TRUE(kept.at("group_id").is_null());
+  EXPECT_TRUE(kept.at("is_group").as_bool());
+  auto moved = admin->get("/api/v1/customers/" + std::to_string(other)).json().at("customer");
+  EXPECT_EQ(moved.at("group_id").as_int64(), member);
+}
+
+TEST_P(Api, AccountImportNeverMovesAnAccountNumber) {
+  auto a = create_customer(*admin, "户号归属测试甲有限公司", "DC01", 9001);
+  create_customer(*admin, "户号归属测试乙有限公司", "DC01", 9002);
+  ASSERT_EQ(admin->post("/api/v1/customers/" + std::to_string(a) + "/accounts",
+                        bj::object{{"account_no", "9900009001"}, {"voltage_level", "10kV"}, {"tariff_category", "ci_single"}})
+                .status,
+            201);
+  std::string csv = "客户统一社会信用代码*,户号*,电压等级*,电价类别*\n" + valid_credit_code(9002) + ",9900009001,10kV,ci_single\n";
+  auto r = admin->request("POST", "/api/v1/imports?kind=accounts", csv, "text/csv");
+  ASSERT_EQ(r.status, 202);
+  auto job = wait_import(*admin, r.json().at("id").as_int64());
+  EXPECT_EQ(job.at("status").as_string(), "failed");
+  EXPECT_EQ(job.at("errors").at(0).at("field").as_string(), "account_no");
+  auto view = admin->get("/api/v1/customers/" + std::to_string(a)).json();
+  EXPECT_EQ(view.at("accounts").as_array().size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });

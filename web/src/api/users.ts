@@ -1,4 +1,4 @@
-import { http, type ItemsResult, type ListResult, type Query } from './http'
+import { download, http, type ItemsResult, type ListResult, type Query } from './http'
 import type { Role, User, UserInput } from './types'
 
 export function listUsers(query: Query, silent = false): Promise<ListResult<User>> {
@@ -31,4 +31,8 @@ export interface AccountManager {
 // Account managers the caller may assign (needs only customer.read, unlike the user admin list).
 export function listAccountManagers(q: string): Promise<ListResult<AccountManager>> {
   return http.get<ListResult<AccountManager>>('/account-managers', { q }, { silent: true })
+}
+
+export function exportUsers(query: Query): Promise<void> {
+  return download('/users/export', query, 'users.xlsx')
 }

@@ -7,6 +7,7 @@ const en: MessageSchema = {
     slogan: 'The bridge between the supplier and its customers',
   },
   common: {
+    exportXlsx: 'Export to Excel',
     search: 'Search',
     reset: 'Reset',
     add: 'Add',

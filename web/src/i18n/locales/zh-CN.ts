@@ -6,6 +6,7 @@ const zhCN = {
     slogan: '连心桥 — 供电企业与客户之间的桥梁',
   },
   common: {
+    exportXlsx: '导出Excel',
     search: '搜索',
     reset: '重置',
     add: '新增',

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Lianxin benchmarks: every figure is printed beside a baseline measured in the same run and the
+# goal from the issue. Usage: bash bench/run.sh [BUILD_DIR]   (make bench runs it with build/)
+#
+# 1. screen-pop lookup  GET /api/v1/lookup over 1M customers, wrk -t2 -c64, vs a static file
+# 2. search             customers::search p50/p99 (bench_search) vs a naive LIKE scan
+# 3. import             customers::run_import_now rows/s (bench_import) vs plain sqlite3 inserts
+# 4. memory             server VmHWM after the lookup load vs the same server idle on an empty DB
+#
+# Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
+# (gitignored), keyed by a generator version plus a hash of the code that shapes it.
+# Environment (for quick trial runs; the defaults are the real benchmark):
+#   LIANXIN_BENCH_CUSTOMERS (1000000)  LIANXIN_BENCH_IMPORT_ROWS (1000000)
+#   LIANXIN_BENCH_DURATION (10, wrk seconds)  LIANXIN_BENCH_QUERIES (1000)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${1:-build}
+[[ $BUILD = /* ]] || BUILD=$ROOT/$BUILD
+CUSTOMERS=${LIANXIN_BENCH_CUSTOMERS:-1000000}
+IMPORT_ROWS=${LIANXIN_BENCH_IMPORT_ROWS:-1000000}
+DURATION=${LIANXIN_BENCH_DURATION:-10}
+QUERIES=${LIANXIN_BENCH_QUERIES:-1000}
+GENERATOR_VERSION=1     # bump to force regenerating the cached database
+RESULTS=$ROOT/bench/results
+WORK=$RESULTS/work
+PASSWORD='Lianxin@2026'
+
+# The server reads LIANXIN_* settings from the environment; the benchmark sets its own.
+for v in $(compgen -e | grep '^LIANXIN_' || true); do unset "$v"; done
+
+for tool in wrk curl sqlite3 awk sha256sum; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required (make deps installs it)" >&2; exit 1; }
+done
+
+started_at=$(date +%s)
+section() { printf '\n=== %s  (+%ds)\n' "$1" $(( $(date +%s) - started_at )); }
+fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, v }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+yesno() { if "$@"; then echo yes; else echo no; fi; }
+result() { sed -n "s/^RESULT $1=//p" "$2" | tail -1; }
+wrkval() { sed -n "s/^WRK $1=//p" "$2" | tail -1; }
+
+SERVER_PIDS=()
+cleanup() {
+  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+# start_server NAME DB_PATH STATIC_DIR -> sets PID and PORT; log in $WORK/NAME.log
+start_server() {
+  local name=$1 db=$2 static=$3 log=$WORK/$1.log conf=$WORK/$1.conf
+  # Defaults for threads (4) and db_pool (8); port 0 = any free port; access log at info.
+  printf 'db = sqlite:%s\naddress = 127.0.0.1\nport = 0\nstatic_dir = %s\n' "$db" "$static" >"$conf"
+  "$BUILD/lianxin" serve --config "$conf" >"$log" 2>&1 &
+  PID=$!
+  SERVER_PIDS+=("$PID")
+  PORT=
+  for _ in $(seq 1 600); do
+    PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log" | head -1)
+    [[ -n $PORT ]] && break
+    kill -0 "$PID" 2>/dev/null || { echo "bench: server $name exited:" >&2; tail -20 "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [[ -n $PORT ]] || { echo "bench: server $name did not start" >&2; exit 1; }
+}
+stop_server() {
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local keep=()
+  for pid in "${SERVER_PIDS[@]}"; do [[ $pid == "$1" ]] || keep+=("$pid"); done
+  SERVER_PIDS=("${keep[@]+"${keep[@]}"}")
+}
+status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
+mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
+
+section "build"
+cmake --build "$BUILD" --target lianxin bench_search bench_import -j "${JOBS:-2}" | tail -1
+
+mkdir -p "$RESULTS"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+section "1M-customer database (cached)"
+# The key changes when the generator, the search-document builder or the schema changes.
+key_sources=("$ROOT/src/app/demo.cpp" "$ROOT/src/text/text.cpp" "$ROOT/src/text/search.cpp" "$ROOT/src/text/pinyin_table.cpp"
+             "$ROOT"/src/storage/migrations/sqlite/*.sql)
+GEN_KEY="g$GENERATOR_VERSION-$(cat "${key_sources[@]}" | sha256sum | cut -c1-10)"
+CACHED=$RESULTS/customers-$CUSTOMERS-$GEN_KEY.db
+if [[ -f $CACHED ]]; then
+  echo "using the cached database $(basename "$CACHED") (generator key $GEN_KEY; generated in $(cat "$CACHED.seconds" 2>/dev/null || echo '?') s;"
+  echo "  delete it, or change src/app/demo.cpp, src/text or the migrations, to regenerate)"
+else
+  for old in "$RESULTS"/customers-"$CUSTOMERS"-*.db; do
+    [[ -e $old ]] && { echo "removing stale cached database $(basename "$old")"; rm -f "$old" "$old".*; }
+  done
+  echo "generating $CUSTOMERS customers (generator key $GEN_KEY), one-off, about 2-3 minutes..."
+  rm -f "$CACHED.tmp"*
+  t0=$(date +%s.%N)
+  "$BUILD/lianxin" demo --db "sqlite:$CACHED.tmp" --seed-only --customers "$CUSTOMERS" >/dev/null
+  t1=$(date +%s.%N)
+  gen_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')
+  mv "$CACHED.tmp" "$CACHED"
+  echo "$gen_seconds" >"$CACHED.seconds"
+  echo "generated in $gen_seconds s ($(du -m "$CACHED" | cut -f1) MB), cached as $(basename "$CACHED")"
+fi
+# The servers write sessions, API keys and audit rows: work on a copy, keep the cache pristine.
+DB=$WORK/customers.db
+cp "$CACHED" "$DB"
+count=$(sqlite3 "$DB" "SELECT COUNT(*) FROM customers")
+echo "working copy: $count customers, $(du -m "$DB" | cut -f1) MB"
+
+section "1+4. screen-pop lookup and memory"
+# ~1000 real mobile numbers spread over the whole contacts table.
+sqlite3 "$DB" "SELECT mobile FROM contacts WHERE active = 1 AND mobile IS NOT NULL AND id % ((SELECT MAX(id) FROM contacts) / 1000 + 1) = 0 LIMIT 1000" >"$WORK/phones.txt"
+echo "$(wc -l <"$WORK/phones.txt") phone numbers from the database for the wrk script"
+dispatcher_id=$(sqlite3 "$DB" "SELECT id FROM users WHERE username = 'dispatcher01'")
+mkdir -p "$WORK/static"
+
+start_server big "$DB" "$WORK/static"
+BIG_PID=$PID
+BASE=http://127.0.0.1:$PORT
+echo "server pid $BIG_PID on $BASE (4 threads, 8 database connections: the defaults)"
+idle_big_hwm=$(status_kb "$BIG_PID" VmHWM)
+
+# Log in as admin and create an API key for dispatcher01 (service dispatcher, city scope).
+login=$(curl -sS -c "$WORK/cookies" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login")
+csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' <<<"$login")
+[[ -n $csrf ]] || { echo "bench: login failed: $login" >&2; exit 1; }
+created=$(curl -sS -b "$WORK/cookies" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"bench\",\"user_id\":$dispatcher_id}" "$BASE/api/v1/api-keys")
+API_KEY=$(sed -n 's/.*"key":"\([^"]*\)".*/\1/p' <<<"$created")
+[[ -n $API_KEY ]] || { echo "bench: creating the API key failed: $created" >&2; exit 1; }
+echo "API key ${API_KEY:0:12}... for dispatcher01 (user $dispatcher_id)"
+
+# Check lookups answer 200 with a customer, and take a typical (median-size) response as the
+# static baseline file.
+sizes=()
+for phone in $(head -21 "$WORK/phones.txt"); do
+  code=$(curl -sS -o "$WORK/lookup-$phone.json" -w '%{http_code}' -H "X-API-Key: $API_KEY" "$BASE/api/v1/lookup?phone=$phone")
+  [[ $code == 200 ]] && grep -q '"items":\[{' "$WORK/lookup-$phone.json" || {
+    echo "bench: lookup of $phone answered $code: $(head -c 300 "$WORK/lookup-$phone.json")" >&2; exit 1; }
+  sizes+=("$(wc -c <"$WORK/lookup-$phone.json") $phone")
+done
+median=$(printf '%s\n' "${sizes[@]}" | sort -n | sed -n "$(( (${#sizes[@]} + 1) / 2 ))p")
+cp "$WORK/lookup-${median#* }.json" "$WORK/static/lookup-sample.json"
+rm -f "$WORK"/lookup-*.json
+sample_bytes=$(wc -c <"$WORK/static/lookup-sample.json")
+echo "21 lookups answered 200; median response $sample_bytes bytes -> static/lookup-sample.json"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$BASE/lookup-sample.json")
+[[ $code == 200 ]] || { echo "bench: static sample answered $code" >&2; exit 1; }
+
+run_wrk() {  # MODE SECONDS OUT
+  wrk -t2 -c64 -d"$2"s --latency -s "$ROOT/bench/lookup.lua" "$BASE" -- "$1" "$WORK/phones.txt" "$API_KEY" >"$3" 2>&1
+}
+echo "warm-up: 3 s of each"
+run_wrk static 3 "$WORK/wrk-warm-static.txt"
+run_wrk lookup 3 "$WORK/wrk-warm-lookup.txt"
+echo "measuring: wrk -t2 -c64 -d${DURATION}s --latency, static file (baseline) then lookup"
+run_wrk static "$DURATION" "$WORK/wrk-static.txt"
+run_wrk lookup "$DURATION" "$WORK/wrk-lookup.txt"
+for f in static lookup; do
+  echo "--- $f"
+  grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|99)%' "$WORK/wrk-$f.txt" | sed 's/^/  /'
+done
+static_rps=$(wrkval rps "$WORK/wrk-static.txt"); static_p99=$(wrkval p99_ms "$WORK/wrk-static.txt")
+lookup_rps=$(wrkval rps "$WORK/wrk-lookup.txt"); lookup_p99=$(wrkval p99_ms "$WORK/wrk-lookup.txt")
+lookup_errors=$(( $(wrkval errors "$WORK/wrk-lookup.txt") + $(wrkval errors "$WORK/wrk-static.txt") ))
+ratio=$(awk -v a="$lookup_rps" -v b="$static_rps" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+echo "lookup $(fmt "$lookup_rps" 0) req/s, p99 $(fmt "$lookup_p99" 2) ms; static $(fmt "$static_rps" 0) req/s, p99 $(fmt "$static_p99" 2) ms; ratio $ratio; errors $lookup_errors"
+
+big_hwm=$(status_kb "$BIG_PID" VmHWM); big_rss=$(status_kb "$BIG_PID" VmRSS)
+echo "server with $count customers: VmHWM $(mb "$big_hwm") MB after the load (VmRSS now $(mb "$big_rss") MB; VmHWM right after start $(mb "$idle_big_hwm") MB)"
+stop_server "$BIG_PID"
+
+# Memory baseline: the same server, idle, on an empty (migrated, unseeded) database.
+start_server empty "$WORK/empty.db" "$WORK/static"
+curl -sS -o /dev/null "http://127.0.0.1:$PORT/api/v1/health"
+sleep 1
+empty_hwm=$(status_kb "$PID" VmHWM)
+echo "same server idle on an empty database: VmHWM $(mb "$empty_hwm") MB"
+stop_server "$PID"
+
+section "2. search (bench_search)"
+"$BUILD/bench/bench_search" --db "$DB" --queries "$QUERIES" --naive-queries 500 --budget-seconds 150 | tee "$WORK/search.txt"
+
+section "3. import (bench_import)"
+"$BUILD/bench/bench_import" --workdir "$WORK/import" --rows "$IMPORT_ROWS" | tee "$WORK/import.txt" || true
+
+section "summary"
+s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
+s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
+s_naive_p50=$(result search_naive_p50_ms "$WORK/search.txt"); s_naive_p99=$(result search_naive_p99_ms "$WORK/search.txt")
+i_rps=$(result import_rows_per_s "$WORK/import.txt"); i_plain=$(result import_plain_rows_per_s "$WORK/import.txt")
+i_ok=$(result import_ok "$WORK/import.txt"); i_s=$(result import_seconds "$WORK/import.txt")
+half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
+{
+  printf '%-34s %-28s %-36s %-22s %s\n' figure measured "baseline (same run)" goal met
+  printf '%-34s %-28s %-36s %-22s %s\n' "lookup throughput ($count customers)" \
+    "$(fmt "$lookup_rps" 0) req/s" "static file $(fmt "$static_rps" 0) req/s" ">= 1/2 static" \
+    "$(yesno ge "$lookup_rps" "$half") (ratio $ratio)"
+  printf '%-34s %-28s %-36s %-22s %s\n' "lookup p99 latency (64 conns)" "$(fmt "$lookup_p99" 2) ms" \
+    "static file $(fmt "$static_p99" 2) ms" "< 10 ms" "$(yesno lt "$lookup_p99" 10)"
+  printf '%-34s %-28s %-36s %-22s %s\n' "search, 2-char name fragment" "p50 $(fmt "$s_name_p50" 1) / p99 $(fmt "$s_name_p99" 1) ms" \
+    "naive LIKE p50 $(fmt "$s_naive_p50" 2) / p99 $(fmt "$s_naive_p99" 2) ms" "p99 < 20 ms" "$(yesno lt "$s_name_p99" 20)"
+  printf '%-34s %-28s %-36s %-22s %s\n' "search, pinyin initials" "p50 $(fmt "$s_pin_p50" 1) / p99 $(fmt "$s_pin_p99" 1) ms" \
+    "n/a (LIKE cannot match pinyin)" "p99 < 20 ms" "$(yesno lt "$s_pin_p99" 20)"
+  printf '%-34s %-28s %-36s %-22s %s\n' "import of $IMPORT_ROWS CSV rows" "$(fmt "$i_rps" 0) rows/s ($(fmt "$i_s" 0) s)" \
+    "plain sqlite3 $(fmt "$i_plain" 0) rows/s" ">= 150000 rows/s" \
+    "$(if [[ $i_ok == 1.000 ]]; then yesno ge "$i_rps" 150000; else echo 'no (import failed)'; fi)"
+  printf '%-34s %-28s %-36s %-22s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
+    "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
+  [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"
+  echo "database: $(basename "$CACHED") (cached in bench/results/); total bench time $(( $(date +%s) - started_at )) s"
+} | tee "$RESULTS/summary.txt"
+
+# Keep the logs and the summary; drop the large database copies.
+rm -rf "$WORK/import" "$DB" "$DB"-wal "$DB"-shm "$WORK/empty.db"*
