@@ -169,7 +169,7 @@ done
 static_rps=$(wrkval rps "$WORK/wrk-static.txt"); static_p99=$(wrkval p99_ms "$WORK/wrk-static.txt")
 lookup_rps=$(wrkval rps "$WORK/wrk-lookup.txt"); lookup_p99=$(wrkval p99_ms "$WORK/wrk-lookup.txt")
 lookup_errors=$(( $(wrkval errors "$WORK/wrk-lookup.txt") + $(wrkval errors "$WORK/wrk-static.txt") ))
-ratio=$(awk -v a="$lookup_rps" -v b="$static_rps" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+ratio=$(awk -v a="$lookup_rps" -v b="$static_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 echo "lookup $(fmt "$lookup_rps" 0) req/s, p99 $(fmt "$lookup_p99" 2) ms; static $(fmt "$static_rps" 0) req/s, p99 $(fmt "$static_p99" 2) ms; ratio $ratio; errors $lookup_errors"
 
 big_hwm=$(status_kb "$BIG_PID" VmHWM); big_rss=$(status_kb "$BIG_PID" VmRSS)

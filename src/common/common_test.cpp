@@ -49,3 +49,20 @@ TEST(Errors, OneMappingToHttp) {
   EXPECT_EQ(http_status_for(ErrorCode::not_found), 404);
   EXPECT_STREQ(error_code_name(ErrorCode::csrf_failed), "csrf_failed");
 }
+
+#include "common/messages.hpp"
+
+TEST(Messages, ChineseWordingKeepsTheVariableParts) {
+  EXPECT_EQ(localize("is required", Lang::zh), "必填");
+  EXPECT_EQ(localize("is required", Lang::en), "is required");
+  EXPECT_EQ(localize("same credit code as row 12", Lang::zh), "与第 12 行的统一社会信用代码重复");
+  EXPECT_EQ(localize("2 error(s) in 1 row(s); nothing was imported", Lang::zh), "2 处错误，涉及 1 行；未导入任何数据");
+  EXPECT_EQ(localize("3 inserted, 2 updated", Lang::zh), "新增 3 条，更新 2 条");
+  EXPECT_EQ(localize("3 inserted, 2 updated, 1 row(s) with errors skipped", Lang::zh), "新增 3 条，更新 2 条，跳过有错误的 1 行");
+  EXPECT_EQ(localize("unknown org unit 'DC09'", Lang::zh), "单位编码“DC09”不存在");
+  EXPECT_EQ(localize("unknown org unit", Lang::zh), "单位不存在");
+  EXPECT_EQ(localize("something new", Lang::zh), "something new");
+  EXPECT_EQ(lang_from_header("zh-CN,zh;q=0.9"), Lang::zh);
+  EXPECT_EQ(lang_from_header("en-US"), Lang::en);
+  EXPECT_EQ(lang_from_header(""), Lang::en);
+}

@@ -10,6 +10,7 @@
 #include "audit/audit.hpp"
 #include "common/clock.hpp"
 #include "common/json.hpp"
+#include "common/messages.hpp"
 #include "common/strings.hpp"
 #include "customers/rules.hpp"
 #include "customers/service.hpp"
@@ -735,7 +736,25 @@ class ImportRunner {
 
 namespace {
 
-bj::object job_json(const storage::Row& r, ImportRunner& runner) {
+// Errors as stored, with messages in the caller's language and each field's column heading
+// from the template (so the report reads like the spreadsheet the user filled in).
+bj::value localized_errors(const std::string& stored, const std::string& kind, Lang lang) {
+  auto v = json::parse_or_null(stored);
+  if (!v.is_array()) return bj::array();
+  for (auto& e : v.as_array()) {
+    auto& o = e.as_object();
+    if (auto* m = o.if_contains("message"); m && m->is_string()) *m = localize(std::string(m->as_string()), lang);
+    std::string field = o.contains("field") && o["field"].is_string() ? std::string(o["field"].as_string()) : "";
+    std::string label = field;
+    for (auto& c : import_columns(kind))
+      if (field == c.code) label = lang == Lang::zh ? c.zh : c.code;
+    if (field == "file") label = lang == Lang::zh ? "文件" : "file";
+    o["field_label"] = label;
+  }
+  return v;
+}
+
+bj::object job_json(const storage::Row& r, ImportRunner& runner, Lang lang) {
   std::string status = r.str(5);
   std::int64_t processed = r.i64(7);
   if (auto s = runner.state(r.i64(0)); s && (status == "validating" || status == "importing")) processed = s->processed;
@@ -753,8 +772,8 @@ bj::object job_json(const storage::Row& r, ImportRunner& runner) {
                     {"inserted", r.i64(8)},
                     {"updated", r.i64(9)},
                     {"error_count", r.i64(10)},
-                    {"errors", json::parse_or_null(r.str(11)).is_array() ? json::parse_or_null(r.str(11)) : bj::value(bj::array())},
-                    {"message", json::nullable(r.opt_str(12))},
+                    {"errors", localized_errors(r.str(11), r.str(1), lang)},
+                    {"message", r.is_null(12) ? bj::value(nullptr) : bj::value(localize(r.str(12), lang))},
                     {"created_by", r.str(13)},
                     {"created_at", format_iso_utc(r.i64(14))},
                     {"finished_at", finished ? bj::value(format_iso_utc(*finished)) : bj::value(nullptr)}};
@@ -814,7 +833,7 @@ http::Response start_route(ImportRunner& runner, http::RouteContext& ctx) {
   std::int64_t id = runner.start(p, kind, mode, file_name, ctx.request.body);
   return runner.guard().db().read([&](Connection& conn) {
     auto row = conn.query_one(std::string(kJobSelect) + " WHERE j.id = ?", {id});
-    return http::Response::json(json::serialize(job_json(*row, runner)), 202);
+    return http::Response::json(json::serialize(job_json(*row, runner, lang_from_header(ctx.request.header("accept-language")))), 202);
   });
 }
 
@@ -825,7 +844,7 @@ http::Response get_route(ImportRunner& runner, http::RouteContext& ctx) {
     auto row = conn.query_one(std::string(kJobSelect) + " WHERE j.id = ? AND (j.created_by = ? OR ? = 'administrator')",
                               {id, p.user_id, std::string(auth::role_code(p.role))});
     if (!row) throw_not_found("import job");
-    return http::Response::json(json::serialize(job_json(*row, runner)));
+    return http::Response::json(json::serialize(job_json(*row, runner, lang_from_header(ctx.request.header("accept-language")))));
   });
 }
 
@@ -835,7 +854,7 @@ http::Response list_route(ImportRunner& runner, http::RouteContext& ctx) {
     auto rows = conn.query(std::string(kJobSelect) + " WHERE j.created_by = ? ORDER BY j.id DESC LIMIT 50", {p.user_id});
     bj::array items;
     for (auto& r : rows) {
-      auto o = job_json(r, runner);
+      auto o = job_json(r, runner, lang_from_header(ctx.request.header("accept-language")));
       o.erase("errors");
       items.push_back(std::move(o));
     }

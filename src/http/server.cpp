@@ -39,15 +39,15 @@ std::string new_request_id() {
 }
 
 std::string error_body(ErrorCode code, const std::string& message, const std::vector<FieldIssue>& issues,
-                       const std::string& request_id) {
+                       const std::string& request_id, Lang lang) {
   std::string out = "{\"error\":{\"code\":\"";
   out += error_code_name(code);
-  out += "\",\"message\":\"" + json_escape(message) + "\"";
+  out += "\",\"message\":\"" + json_escape(localize(message, lang)) + "\"";
   if (!issues.empty()) {
     out += ",\"details\":[";
     for (std::size_t i = 0; i < issues.size(); ++i) {
       if (i) out += ",";
-      out += "{\"field\":\"" + json_escape(issues[i].field) + "\",\"message\":\"" + json_escape(issues[i].message) +
+      out += "{\"field\":\"" + json_escape(issues[i].field) + "\",\"message\":\"" + json_escape(localize(issues[i].message, lang)) +
              "\"";
       if (issues[i].row > 0) out += ",\"row\":" + std::to_string(issues[i].row);
       out += "}";
@@ -78,7 +78,7 @@ std::string mime_type(const std::string& path) {
 
 }  // namespace
 
-Response error_response(const std::exception& error, const std::string& request_id) {
+Response error_response(const std::exception& error, const std::string& request_id, Lang lang) {
   Response r;
   if (auto app = dynamic_cast<const AppError*>(&error)) {
     r.status = http_status_for(app->code());
@@ -87,11 +87,11 @@ Response error_response(const std::exception& error, const std::string& request_
       spdlog::error("request {} internal error: {}", request_id, message);
       message = "internal error; quote request id " + request_id;
     }
-    r.body = error_body(app->code(), message, app->issues(), request_id);
+    r.body = error_body(app->code(), message, app->issues(), request_id, lang);
   } else {
     spdlog::error("request {} unexpected exception: {}", request_id, error.what());
     r.status = 500;
-    r.body = error_body(ErrorCode::internal, "internal error; quote request id " + request_id, {}, request_id);
+    r.body = error_body(ErrorCode::internal, "internal error; quote request id " + request_id, {}, request_id, lang);
   }
   return r;
 }
@@ -192,7 +192,7 @@ struct Server::Impl {
       if (ec == bhttp::error::body_limit) {
         res = error_response(AppError(ErrorCode::payload_too_large,
                                       "request body exceeds " + std::to_string(impl->options.body_limit) + " bytes"),
-                             req.request_id);
+                             req.request_id, lang_from_header(std::string(parser->get()[bhttp::field::accept_language])));
         req.method = std::string(parser->get().method_string());
         req.path = std::string(parser->get().target());
       } else if (ec) {
@@ -240,7 +240,7 @@ struct Server::Impl {
         if (!is_valid_utf8(req.path)) throw AppError(ErrorCode::bad_request, "path is not valid UTF-8");
         return impl->dispatch(req);
       } catch (const std::exception& e) {
-        return error_response(e, req.request_id);
+        return error_response(e, req.request_id, lang_from_header(req.header("accept-language")));
       }
     }
 

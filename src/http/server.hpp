@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "common/messages.hpp"
 #include "http/router.hpp"
 
 namespace lianxin::http {
@@ -35,6 +36,6 @@ class Server {
 };
 
 // Converts an exception escaping a handler into the JSON error response (one place).
-Response error_response(const std::exception& error, const std::string& request_id);
+Response error_response(const std::exception& error, const std::string& request_id, Lang lang = Lang::en);
 
 }  // namespace lianxin::http

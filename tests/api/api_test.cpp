@@ -535,5 +535,15 @@ TEST_P(Api, AccountImportNeverMovesAnAccountNumber) {
   EXPECT_EQ(view.at("accounts").as_array().size(), 1u);
 }
 
+TEST_P(Api, MessagesInChineseWhenAsked) {
+  auto r = admin->request("POST", "/api/v1/customers", "{}", "application/json", {{"Accept-Language", "zh-CN,zh;q=0.9"}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.json().at("error").at("message").as_string(), "输入有误");
+  EXPECT_EQ(r.detail("name"), "必填");
+  EXPECT_EQ(r.detail("org_unit_id"), "必填");
+  auto nf = admin->request("GET", "/api/v1/customers/999999", "", "application/json", {{"Accept-Language", "zh-CN"}});
+  EXPECT_EQ(nf.json().at("error").at("message").as_string(), "客户不存在");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });

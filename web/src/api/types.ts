@@ -326,6 +326,7 @@ export type ImportStatus = 'queued' | 'validating' | 'importing' | 'succeeded' |
 export interface ImportRowError {
   row: number
   field: string
+  field_label?: string
   message: string
 }
 

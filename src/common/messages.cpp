@@ -1,0 +1,211 @@
+#include "common/messages.hpp"
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lianxin {
+namespace {
+
+// Patterns hold at most one "{}" that captures the variable part of the English message.
+const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
+  static const std::vector<std::pair<std::string_view, std::string_view>> table = {
+      // top-level messages
+      {"validation failed", "输入有误"},
+      {"please log in", "请先登录"},
+      {"wrong username or password", "用户名或密码错误"},
+      {"session expired; please log in again", "会话已过期，请重新登录"},
+      {"missing or wrong X-CSRF-Token header", "缺少或错误的 X-CSRF-Token 请求头，请刷新页面后重试"},
+      {"your role may not do this (needs {})", "您的角色无此权限（需要 {}）"},
+      {"too many failed logins; try again after {} or ask an administrator", "登录失败次数过多，请在 {} 之后重试或联系管理员"},
+      {"user is unknown or deactivated", "用户不存在或已停用"},
+      {"unknown API key", "API 密钥无效"},
+      {"API key has been revoked", "API 密钥已被吊销"},
+      {"malformed API key", "API 密钥格式错误"},
+      {"no route for {}", "不存在的接口：{}"},
+      {"{} is not allowed on {}", "{} 请求不适用于 {}"},
+      {"customer not found", "客户不存在"},
+      {"account not found", "用电户不存在"},
+      {"contact not found", "联系人不存在"},
+      {"user not found", "用户不存在"},
+      {"org unit not found", "单位不存在"},
+      {"import job not found", "导入任务不存在"},
+      {"timeline event not found", "服务轨迹记录不存在"},
+      {"API key not found", "API 密钥不存在"},
+      {"request body exceeds {} bytes", "请求内容超过 {} 字节上限"},
+      {"JSON body exceeds {} bytes", "JSON 内容超过 {} 字节上限"},
+      {"request body is empty; a JSON object is expected", "请求内容为空，应为 JSON 对象"},
+      {"request body is not valid UTF-8", "请求内容不是有效的 UTF-8 编码"},
+      {"a JSON object is expected", "应为 JSON 对象"},
+      {"malformed JSON: {}", "JSON 格式错误：{}"},
+      {"invalid query parameter", "查询参数有误"},
+      {"someone else changed this customer meanwhile (version {}); reload and try again", "该客户已被他人修改（版本 {}），请刷新后重试"},
+      {"someone else changed this customer meanwhile; reload and try again", "该客户已被他人修改，请刷新后重试"},
+      {"this customer was merged into another record", "该客户已合并到其他档案"},
+      {"account managers cannot reassign managers or org units; ask a marketing manager", "客户经理不能调整客户经理或所属单位，请联系营销管理人员"},
+      {"only active customers can be merged", "只能合并正常状态的客户"},
+      {"a reason is required", "请填写原因"},
+      {"this group still has active members", "该集团仍有正常状态的成员"},
+      {"search text is required", "请输入搜索内容"},
+      {"phone is required", "请输入电话号码"},
+      {"invalid phone number", "电话号码有误"},
+      {"username already exists", "用户名已存在"},
+      {"org unit code already exists", "单位编码已存在"},
+      {"you cannot deactivate yourself or change your own role", "不能停用自己或修改自己的角色"},
+      {"the import has already finished ({})", "导入任务已结束（{}）"},
+      {"empty upload", "上传内容为空"},
+      {"invalid import kind", "导入类型有误"},
+      {"invalid mode", "导入模式有误"},
+      {"invalid format", "格式有误"},
+      {"row outside your scope", "存在超出您权限范围的数据行"},
+      {"{} error(s) in {} row(s); nothing was imported", "{} 处错误，涉及 {} 行；未导入任何数据"},
+      {"{} inserted, {} updated, {} row(s) with errors skipped", "新增 {} 条，更新 {} 条，跳过有错误的 {} 行"},
+      {"{} inserted, {} updated", "新增 {} 条，更新 {} 条"},
+      {"cancelled; nothing was imported", "已取消，未导入任何数据"},
+      {"the server stopped during the import; nothing was imported", "导入过程中服务器停止，未导入任何数据"},
+      {"internal error; quote request id {}", "系统内部错误，请提供请求编号 {} 联系管理员"},
+      {"database unavailable: {}", "数据库暂不可用，请稍后重试"},
+      // field messages
+      {"is required", "必填"},
+      {"must not be empty", "不能为空"},
+      {"must be a string", "应为文本"},
+      {"must be an integer", "应为整数"},
+      {"must be a number", "应为数字"},
+      {"must be true or false", "应为 true 或 false"},
+      {"must be a list of strings", "应为文本列表"},
+      {"must be at least 1", "不能小于 1"},
+      {"is not valid UTF-8", "不是有效的 UTF-8 编码"},
+      {"is longer than {} bytes", "超过 {} 字节上限"},
+      {"must be one of {}", "应为以下之一：{}"},
+      {"must be 18 characters (统一社会信用代码)", "统一社会信用代码应为 18 位"},
+      {"character {} is not allowed (use 0-9 and capital letters except I, O, S, V, Z)", "第 {} 位字符不合法（只能用数字和除 I、O、S、V、Z 外的大写字母）"},
+      {"characters 3 to 8 must be digits (administrative division code)", "第 3 至 8 位应为数字（行政区划码）"},
+      {"check character is wrong", "校验位错误"},
+      {"another customer already has this credit code", "已有其他客户使用该统一社会信用代码"},
+      {"unknown industry code (GB/T 4754-2017)", "行业代码不存在（GB/T 4754-2017）"},
+      {"unknown org unit", "单位不存在"},
+      {"unknown org unit '{}'", "单位编码“{}”不存在"},
+      {"customers belong to a bureau or station, not a department", "客户应归属供电局或供电所，不能归属部门"},
+      {"unknown group customer", "集团客户不存在"},
+      {"that customer is not a group (集团) customer", "该客户不是集团客户"},
+      {"that customer is not a group (集团)", "该客户不是集团客户"},
+      {"that customer is not marked as a group (是否集团)", "该客户未标记为集团（是否集团）"},
+      {"a customer cannot be its own group", "客户不能以自己为所属集团"},
+      {"unknown or inactive user", "用户不存在或已停用"},
+      {"user is not an account manager", "该用户不是客户经理"},
+      {"must differ from the primary account manager", "不能与主客户经理相同"},
+      {"must not be negative", "不能为负数"},
+      {"this group still has members; move them first", "该集团仍有成员，请先调整成员"},
+      {"must be 6 to 20 digits or capital letters", "应为 6 至 20 位数字或大写字母"},
+      {"this 户号 already exists", "户号已存在"},
+      {"must be active or inactive", "应为 active 或 inactive"},
+      {"must be between 0 and 10,000,000 kVA", "应在 0 至 10,000,000 kVA 之间"},
+      {"must be between 1 and 4", "应在 1 至 4 之间"},
+      {"unknown line", "线路不存在"},
+      {"unknown transformer area", "台区不存在"},
+      {"this transformer area is not on the given line", "该台区不在所选线路上"},
+      {"must be an 11-digit mainland mobile number such as 13812345678", "应为 11 位手机号，如 13812345678"},
+      {"is not a valid e-mail address", "电子邮箱格式不正确"},
+      {"unknown notice type '{}", "通知类型“{}”不存在"},
+      {"must be call, visit or message", "应为电话、走访或消息"},
+      {"must be a date YYYY-MM-DD", "应为日期 YYYY-MM-DD"},
+      {"must not be in the future", "不能晚于当前时间"},
+      {"this entry has no follow-up", "该记录没有跟进事项"},
+      {"is required (the version you edited, for conflict detection)", "必填（用于检测并发修改的版本号）"},
+      {"each tag must be at most 60 bytes", "每个标签不超过 60 字节"},
+      {"cannot merge a customer into itself", "不能将客户合并到自身"},
+      {"unknown customer", "客户不存在"},
+      {"both customers must be active", "两个客户都必须为正常状态"},
+      {"give at least 5 digits", "至少输入 5 位数字"},
+      {"must be at least 10 characters", "至少 10 个字符"},
+      {"must be at most 200 characters", "最多 200 个字符"},
+      {"must contain letters and digits", "须同时包含字母和数字"},
+      {"use 3 to 32 lower-case letters, digits, '.', '_' or '-'", "请使用 3 至 32 位小写字母、数字或 . _ -"},
+      {"already exists", "已存在"},
+      {"unknown role '{}'", "角色“{}”不存在"},
+      {"cannot change your own role or active flag", "不能修改自己的角色或启用状态"},
+      {"unknown or inactive user", "用户不存在或已停用"},
+      {"a {} cannot be placed under a {}", "{} 类单位不能设在 {} 类单位之下"},
+      {"must be one of company, city, county, station, department", "应为 company、city、county、station、department 之一"},
+      {"is stale", "已过期"},
+      {"you can only create customers you manage", "只能新建由您负责的客户"},
+      {"you can only import customers you manage", "只能导入由您负责的客户"},
+      {"is required for import (it is the natural key)", "导入时必填（用于识别客户）"},
+      {"same credit code as row {}", "与第 {} 行的统一社会信用代码重复"},
+      {"same 户号 as row {}", "与第 {} 行的户号重复"},
+      {"this 户号 already belongs to another customer ({})", "该户号已属于其他客户（{}）"},
+      {"this 户号 belongs to a customer outside your scope", "该户号属于您权限范围外的客户"},
+      {"a customer with this credit code exists outside your scope", "该统一社会信用代码的客户在您的权限范围外"},
+      {"no customer with this credit code in your scope", "您的权限范围内没有该统一社会信用代码的客户"},
+      {"unknown user '{}'", "用户“{}”不存在"},
+      {"user '{}' is not an account manager", "用户“{}”不是客户经理"},
+      {"must be 是/否 (or 1/0)", "应为 是/否（或 1/0）"},
+      {"must be a non-negative number", "应为非负数"},
+      {"must be a whole number of kVA", "应为整数（kVA）"},
+      {"must be 1 to 4", "应为 1 至 4"},
+      {"unknown line '{}'", "线路编码“{}”不存在"},
+      {"unknown transformer area '{}'", "台区编码“{}”不存在"},
+      {"unknown column; see the template for the column names", "无法识别的列，请参照导入模板的列名"},
+      {"required column missing ({})", "缺少必填列（{}）"},
+      {"has no header row", "没有表头行"},
+      {"more than 2,000,000 rows", "超过 2,000,000 行"},
+      {"the file is named .xlsx but is not an XLSX workbook (truncated or another format)", "文件扩展名为 .xlsx，但不是有效的 XLSX 工作簿（可能已损坏或为其他格式）"},
+  };
+  return table;
+}
+
+// Matches a message against a pattern whose "{}" holes capture the variable parts, in order.
+bool match(std::string_view pattern, std::string_view message, std::vector<std::string_view>& captured) {
+  captured.clear();
+  std::vector<std::string_view> literals;
+  for (std::size_t start = 0;;) {
+    auto hole = pattern.find("{}", start);
+    literals.push_back(pattern.substr(start, hole == std::string_view::npos ? std::string_view::npos : hole - start));
+    if (hole == std::string_view::npos) break;
+    start = hole + 2;
+  }
+  if (message.substr(0, literals[0].size()) != literals[0]) return false;
+  std::size_t pos = literals[0].size();
+  for (std::size_t i = 1; i < literals.size(); ++i) {
+    bool last = i + 1 == literals.size();
+    std::size_t next;
+    if (last) {
+      if (message.size() < pos + literals[i].size() ||
+          message.substr(message.size() - literals[i].size()) != literals[i])
+        return false;
+      next = message.size() - literals[i].size();
+    } else {
+      next = literals[i].empty() ? pos : message.find(literals[i], pos);
+      if (next == std::string_view::npos) return false;
+    }
+    captured.push_back(message.substr(pos, next - pos));
+    pos = next + literals[i].size();
+  }
+  return literals.size() > 1 || pos == message.size();
+}
+
+}  // namespace
+
+Lang lang_from_header(const std::string& accept_language) {
+  return accept_language.rfind("zh", 0) == 0 ? Lang::zh : Lang::en;
+}
+
+std::string localize(const std::string& message, Lang lang) {
+  if (lang == Lang::en) return message;
+  for (const auto& [pattern, zh] : catalog()) {
+    std::vector<std::string_view> captured;
+    if (!match(pattern, message, captured)) continue;
+    std::string out(zh);
+    std::size_t from = 0;
+    for (auto part : captured) {
+      auto hole = out.find("{}", from);
+      if (hole == std::string::npos) break;
+      out.replace(hole, 2, part);
+      from = hole + part.size();
+    }
+    return out;
+  }
+  return message;
+}
+
+}  // namespace lianxin
