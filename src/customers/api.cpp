@@ -409,12 +409,16 @@ Response lines(auth::Guard& g, RouteContext& ctx) {
 }
 
 Response transformer_areas(auth::Guard& g, RouteContext& ctx) {
-  g.require(ctx.request, Permission::reference_read);
+  auto p = g.require(ctx.request, Permission::reference_read);
   auto line = http::query_int(ctx.request, "line_id");
   if (!line) throw AppError(ErrorCode::validation_failed, "line_id is required", {{"line_id", "is required"}});
   return g.db().read([&](storage::Connection& conn) {
     bj::array items;
-    for (auto& r : conn.query("SELECT id, code, name, line_id FROM transformer_areas WHERE line_id = ? ORDER BY code LIMIT 1000", {*line}))
+    for (auto& r : conn.query(
+             "SELECT t.id, t.code, t.name, t.line_id FROM transformer_areas t JOIN lines l ON l.id = t.line_id "
+             "JOIN substations s ON s.id = l.substation_id JOIN org_units o ON o.id = s.org_unit_id "
+             "WHERE t.line_id = ? AND o.path LIKE ? ESCAPE '\\' ORDER BY t.code LIMIT 1000",
+             {*line, storage::escape_like(p.org_path) + "%"}))
       items.push_back(bj::object{{"id", r.i64(0)}, {"code", r.str(1)}, {"name", r.str(2)}, {"line_id", r.i64(3)}});
     auto n = static_cast<std::int64_t>(items.size());
     return ok(json::list_envelope(std::move(items), n, 1, 1000));

@@ -747,8 +747,17 @@ void merge_customers(Connection& conn, const auth::Principal& p, std::int64_t ke
 
 namespace {
 
-std::int64_t check_account(Connection& conn, const AccountFields& f, bool creating, std::optional<std::int64_t> self_id,
-                           Validator& v) {
+// The substation feeding a line must belong to the caller's subtree (topology is scoped like customers).
+bool line_in_scope(Connection& conn, const auth::Principal& p, std::int64_t line_id) {
+  auto r = conn.query_one(
+      "SELECT o.path FROM lines l JOIN substations s ON s.id = l.substation_id JOIN org_units o ON o.id = s.org_unit_id "
+      "WHERE l.id = ?",
+      {line_id});
+  return r && auth::org_in_scope(p, r->str(0));
+}
+
+std::int64_t check_account(Connection& conn, const auth::Principal& p, const AccountFields& f, bool creating,
+                           std::optional<std::int64_t> self_id, Validator& v) {
   if (given(f.account_no)) {
     if (!*f.account_no || (*f.account_no)->empty()) v.add("account_no", "is required");
     else if (!valid_account_no(**f.account_no)) v.add("account_no", "must be 6 to 20 digits or capital letters");
@@ -782,12 +791,12 @@ std::int64_t check_account(Connection& conn, const AccountFields& f, bool creati
     v.add("supply_sources", "must be between 1 and 4");
   std::optional<std::int64_t> line_id;
   if (given(f.line_id) && *f.line_id) {
-    if (!conn.query_one("SELECT id FROM lines WHERE id = ?", {**f.line_id})) v.add("line_id", "unknown line");
+    if (!line_in_scope(conn, p, **f.line_id)) v.add("line_id", "unknown line");
     else line_id = **f.line_id;
   }
   if (given(f.transformer_area_id) && *f.transformer_area_id) {
     auto t = conn.query_one("SELECT line_id FROM transformer_areas WHERE id = ?", {**f.transformer_area_id});
-    if (!t) v.add("transformer_area_id", "unknown transformer area");
+    if (!t || !line_in_scope(conn, p, t->i64(0))) v.add("transformer_area_id", "unknown transformer area");
     else if (line_id && t->i64(0) != *line_id) v.add("transformer_area_id", "this transformer area is not on the given line");
   }
   if (given(f.name) && *f.name && (*f.name)->size() > 200) v.add("name", "is longer than 200 bytes");
@@ -831,7 +840,7 @@ std::int64_t create_account(Connection& conn, const auth::Principal& p, std::int
   Visibility vis = require_visible(conn, p, customer_id);
   require_write_scope(p, vis);
   Validator v;
-  check_account(conn, f, true, std::nullopt, v);
+  check_account(conn, p, f, true, std::nullopt, v);
   v.throw_if_failed();
   Millis now = now_millis();
   std::int64_t id = conn.insert_returning_id(
@@ -864,7 +873,7 @@ void update_account(Connection& conn, const auth::Principal& p, std::int64_t acc
     auto line = conn.query_one("SELECT line_id FROM accounts WHERE id = ?", {account_id});
     if (line && !line->is_null(0)) checked.line_id = std::optional<std::int64_t>(line->i64(0));
   }
-  check_account(conn, checked, false, account_id, v);
+  check_account(conn, p, checked, false, account_id, v);
   v.throw_if_failed();
   std::string before = account_snapshot(conn, account_id);
   std::string sets;
