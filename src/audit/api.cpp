@@ -90,10 +90,7 @@ Response export_audit(auth::Guard& guard, RouteContext& ctx) {
       sheet.rows.push_back({r.i64(0), format_iso_utc(r.i64(1)), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.str(7),
                             r.str(8), r.str(9)});
   });
-  Response out;
-  out.body = io::write_xlsx({sheet});
-  out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  out.headers.emplace_back("Content-Disposition", "attachment; filename=\"audit-" + shanghai_date(now_millis()) + ".xlsx\"");
+  Response out = Response::xlsx(io::write_xlsx({sheet}), "audit-" + shanghai_date(now_millis()) + ".xlsx");
   guard.db().transaction([&](storage::Connection& conn) {
     record_export(conn, p.actor(), "audit_log", static_cast<std::int64_t>(sheet.rows.size()), ctx.request.target);
   });

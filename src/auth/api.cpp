@@ -205,10 +205,7 @@ Response export_users(Guard& guard, RouteContext& ctx) {
       sheet.rows.push_back({r.i64(0), r.str(1), r.str(2), r.str(3), r.str(5), r.str(6), std::int64_t{r.boolean(7)},
                             std::int64_t{r.boolean(8)}, std::int64_t{r.i64(9) > now}});
   });
-  Response out;
-  out.body = io::write_xlsx({sheet});
-  out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  out.headers.emplace_back("Content-Disposition", "attachment; filename=\"users-" + shanghai_date(now) + ".xlsx\"");
+  Response out = Response::xlsx(io::write_xlsx({sheet}), "users-" + shanghai_date(now) + ".xlsx");
   guard.db().transaction([&](storage::Connection& conn) {
     audit::record_export(conn, p.actor(), "user", static_cast<std::int64_t>(sheet.rows.size()), ctx.request.target);
   });

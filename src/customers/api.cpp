@@ -132,10 +132,8 @@ Response export_list(auth::Guard& g, RouteContext& ctx) {
   auto p = g.require(ctx.request, Permission::customer_export);
   auto f = read_filter(ctx.request);
   auto rows = g.db().read([&](storage::Connection& conn) { return list_customers_for_export(conn, p, f, kMaxExportRows); });
-  Response r;
-  r.body = customers_xlsx(rows, http::query_text(ctx.request, "lang", 5).value_or("zh"));
-  r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"customers-" + shanghai_date(now_millis()) + ".xlsx\"");
+  Response r = Response::xlsx(customers_xlsx(rows, http::query_text(ctx.request, "lang", 5).value_or("zh")),
+                              "customers-" + shanghai_date(now_millis()) + ".xlsx");
   g.db().transaction([&](storage::Connection& conn) {
     audit::record_export(conn, p.actor(), "customer", static_cast<std::int64_t>(rows.size()), ctx.request.target);
   });

@@ -801,24 +801,18 @@ http::Response template_route(ImportRunner& runner, http::RouteContext& ctx) {
     header.push_back(std::string(c.zh) + (c.required ? "*" : ""));
     example.push_back(c.example);
   }
-  http::Response r;
-  if (format == "csv") {
-    r.body = "\xEF\xBB\xBF" + io::csv_escape_row(header) + io::csv_escape_row(example);
-    r.content_type = "text/csv; charset=utf-8";
-  } else if (format == "xlsx") {
-    io::Sheet sheet;
-    sheet.name = kind;
-    sheet.header = header;
-    std::vector<io::Cell> row;
-    for (auto& e : example) row.emplace_back(e);
-    sheet.rows.push_back(row);
-    r.body = io::write_xlsx({sheet});
-    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  } else {
-    throw AppError(ErrorCode::validation_failed, "invalid format", {{"format", "must be csv or xlsx"}});
-  }
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"lianxin-" + kind + "-template." + format + "\"");
-  return r;
+  std::string file_name = "lianxin-" + kind + "-template." + format;
+  if (format == "csv")
+    return http::Response::attachment("\xEF\xBB\xBF" + io::csv_escape_row(header) + io::csv_escape_row(example),
+                                      "text/csv; charset=utf-8", file_name);
+  if (format != "xlsx") throw AppError(ErrorCode::validation_failed, "invalid format", {{"format", "must be csv or xlsx"}});
+  io::Sheet sheet;
+  sheet.name = kind;
+  sheet.header = header;
+  std::vector<io::Cell> row;
+  for (auto& e : example) row.emplace_back(e);
+  sheet.rows.push_back(row);
+  return http::Response::xlsx(io::write_xlsx({sheet}), file_name);
 }
 
 http::Response start_route(ImportRunner& runner, http::RouteContext& ctx) {

@@ -70,7 +70,7 @@ std::string mime_type(const std::string& path) {
   if (ext == ".woff2") return "font/woff2";
   if (ext == ".woff") return "font/woff";
   if (ext == ".ttf") return "font/ttf";
-  if (ext == ".xlsx") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  if (ext == ".xlsx") return Response::kXlsxType;
   if (ext == ".csv") return "text/csv; charset=utf-8";
   if (ext == ".yaml") return "application/yaml; charset=utf-8";
   return "application/octet-stream";

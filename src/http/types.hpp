@@ -42,6 +42,19 @@ struct Response {
     r.body = std::move(body);
     return r;
   }
+  // A file download: the body with its type and the name the browser saves it as.
+  static Response attachment(std::string body, std::string content_type, const std::string& file_name) {
+    Response r;
+    r.body = std::move(body);
+    r.content_type = std::move(content_type);
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+    return r;
+  }
+  static Response xlsx(std::string body, const std::string& file_name) {
+    return attachment(std::move(body), kXlsxType, file_name);
+  }
+  static constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
   static Response no_content() {
     Response r;
     r.status = 204;
