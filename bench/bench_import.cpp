@@ -91,7 +91,7 @@ std::string make_csv(int rows, std::size_t& bytes_per_row) {
         i % 100 == 0 ? "是" : "否",                                  // 是否大客户
         i % 100 == 0 ? "am0" + std::to_string(i / 100 % 8 + 1) : "",  // 客户经理账号
         "",                                                          // 备用客户经理账号
-        std::to_string(10000 + (i * 7919) % 5000000),                // 年用电量(kWh)
+        std::to_string(10000 + (std::int64_t{i} * 7919) % 5000000),  // 年用电量(kWh)
     };
     csv += io::csv_escape_row(cells);
   }

@@ -1,9 +1,10 @@
 -- wrk script for the screen-pop benchmark (bench/run.sh).
---   wrk ... -s bench/lookup.lua URL -- MODE PHONES_FILE API_KEY
--- MODE "lookup": GET /api/v1/lookup?phone=<next number>, rotating through PHONES_FILE
---                (one number a line); each thread starts at a different offset.
+--   wrk ... -s bench/lookup.lua URL -- MODE LINES_FILE API_KEY
+-- MODE "lookup": GET /api/v1/lookup?phone=<next line>, rotating through LINES_FILE (phone
+--                numbers, one a line); each thread starts at a different offset.
 -- MODE "static": GET /lookup-sample.json with the same headers (the baseline).
--- Both send the X-API-Key header. done() prints "WRK key=value" lines for run.sh.
+-- MODE "search": GET /api/v1/search?q=<next line> (URL-encoded queries, one a line).
+-- All send the X-API-Key header. done() prints "WRK key=value" lines for run.sh.
 
 local counter = 1
 local threads = {}
@@ -15,13 +16,13 @@ end
 
 function init(args)
   mode = args[1] or "lookup"
-  phones = {}
+  lines = {}
   for line in io.lines(args[2]) do
-    if #line > 0 then phones[#phones + 1] = line end
+    if #line > 0 then lines[#lines + 1] = line end
   end
-  if #phones == 0 then error("no phone numbers in " .. tostring(args[2])) end
+  if #lines == 0 then error("no lines in " .. tostring(args[2])) end
   headers = { ["X-API-Key"] = args[3], ["Accept"] = "application/json" }
-  counter = ((id or 1) - 1) * math.floor(#phones / 2) + 1
+  counter = ((id or 1) - 1) * math.floor(#lines / 2) + 1
 end
 
 function request()
@@ -29,7 +30,8 @@ function request()
   if mode == "static" then
     path = "/lookup-sample.json"
   else
-    path = "/api/v1/lookup?phone=" .. phones[(counter - 1) % #phones + 1]
+    local prefix = mode == "search" and "/api/v1/search?q=" or "/api/v1/lookup?phone="
+    path = prefix .. lines[(counter - 1) % #lines + 1]
     counter = counter + 1
   end
   return wrk.format("GET", path, headers)

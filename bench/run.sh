@@ -34,6 +34,7 @@ for tool in wrk curl sqlite3 awk sha256sum; do
 done
 
 started_at=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 section() { printf '\n=== %s  (+%ds)\n' "$1" $(( $(date +%s) - started_at )); }
 fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, v }'; }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
@@ -119,25 +120,23 @@ echo "$(wc -l <"$WORK/phones.txt") phone numbers from the database for the wrk s
 dispatcher_id=$(sqlite3 "$DB" "SELECT id FROM users WHERE username = 'dispatcher01'")
 mkdir -p "$WORK/static"
 
-start_server big "$DB" "$WORK/static"
-BIG_PID=$PID
+# Setup server: log in as admin, create an API key for dispatcher01 (service dispatcher, city
+# scope), take a typical lookup response as the static baseline file. A login hashes with
+# argon2id (64 MiB), so the measured server below is a fresh process that never logs anyone in.
+start_server setup "$DB" "$WORK/static"
 BASE=http://127.0.0.1:$PORT
-echo "server pid $BIG_PID on $BASE (4 threads, 8 database connections: the defaults)"
-idle_big_hwm=$(status_kb "$BIG_PID" VmHWM)
-
-# Log in as admin and create an API key for dispatcher01 (service dispatcher, city scope).
+setup_start_hwm=$(status_kb "$PID" VmHWM)
 login=$(curl -sS -c "$WORK/cookies" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login")
 csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' <<<"$login")
 [[ -n $csrf ]] || { echo "bench: login failed: $login" >&2; exit 1; }
+setup_login_hwm=$(status_kb "$PID" VmHWM)
 created=$(curl -sS -b "$WORK/cookies" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
   -d "{\"name\":\"bench\",\"user_id\":$dispatcher_id}" "$BASE/api/v1/api-keys")
 API_KEY=$(sed -n 's/.*"key":"\([^"]*\)".*/\1/p' <<<"$created")
 [[ -n $API_KEY ]] || { echo "bench: creating the API key failed: $created" >&2; exit 1; }
-echo "API key ${API_KEY:0:12}... for dispatcher01 (user $dispatcher_id)"
-
-# Check lookups answer 200 with a customer, and take a typical (median-size) response as the
-# static baseline file.
+echo "API key ${API_KEY:0:12}... for dispatcher01 (user $dispatcher_id); one admin login raised the setup server's VmHWM from $(mb "$setup_start_hwm") to $(mb "$setup_login_hwm") MB (argon2id)"
+# Lookups must answer 200 with a customer; the median-size response becomes the static file.
 sizes=()
 for phone in $(head -21 "$WORK/phones.txt"); do
   code=$(curl -sS -o "$WORK/lookup-$phone.json" -w '%{http_code}' -H "X-API-Key: $API_KEY" "$BASE/api/v1/lookup?phone=$phone")
@@ -149,22 +148,30 @@ median=$(printf '%s\n' "${sizes[@]}" | sort -n | sed -n "$(( (${#sizes[@]} + 1) 
 cp "$WORK/lookup-${median#* }.json" "$WORK/static/lookup-sample.json"
 rm -f "$WORK"/lookup-*.json
 sample_bytes=$(wc -c <"$WORK/static/lookup-sample.json")
-echo "21 lookups answered 200; median response $sample_bytes bytes -> static/lookup-sample.json"
+echo "21 lookups answered 200 with a customer; the median response ($sample_bytes bytes) is the static file lookup-sample.json"
+stop_server "$PID"
+
+# The measured server: defaults (4 threads, 8 database connections, access log at info).
+start_server big "$DB" "$WORK/static"
+BIG_PID=$PID
+BASE=http://127.0.0.1:$PORT
+idle_big_hwm=$(status_kb "$BIG_PID" VmHWM)
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$BASE/lookup-sample.json")
 [[ $code == 200 ]] || { echo "bench: static sample answered $code" >&2; exit 1; }
+echo "server pid $BIG_PID on $BASE (4 threads, 8 database connections, access log at info: the defaults)"
 
-run_wrk() {  # MODE SECONDS OUT
-  wrk -t2 -c64 -d"$2"s --latency -s "$ROOT/bench/lookup.lua" "$BASE" -- "$1" "$WORK/phones.txt" "$API_KEY" >"$3" 2>&1
+run_wrk() {  # MODE CONNECTIONS SECONDS OUT [LINES_FILE]
+  wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$3"s --latency -s "$ROOT/bench/lookup.lua" "$BASE" -- "$1" "${5:-$WORK/phones.txt}" "$API_KEY" >"$4" 2>&1
 }
 echo "warm-up: 3 s of each"
-run_wrk static 3 "$WORK/wrk-warm-static.txt"
-run_wrk lookup 3 "$WORK/wrk-warm-lookup.txt"
-echo "measuring: wrk -t2 -c64 -d${DURATION}s --latency, static file (baseline) then lookup"
-run_wrk static "$DURATION" "$WORK/wrk-static.txt"
-run_wrk lookup "$DURATION" "$WORK/wrk-lookup.txt"
+run_wrk static 64 3 "$WORK/wrk-warm-static.txt"
+run_wrk lookup 64 3 "$WORK/wrk-warm-lookup.txt"
+echo "measuring: wrk -t2 -c64 -d${DURATION}s --latency, the static file (baseline), then the lookup"
+run_wrk static 64 "$DURATION" "$WORK/wrk-static.txt"
+run_wrk lookup 64 "$DURATION" "$WORK/wrk-lookup.txt"
 for f in static lookup; do
   echo "--- $f"
-  grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|99)%' "$WORK/wrk-$f.txt" | sed 's/^/  /'
+  grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$WORK/wrk-$f.txt" | sed 's/^/  /'
 done
 static_rps=$(wrkval rps "$WORK/wrk-static.txt"); static_p99=$(wrkval p99_ms "$WORK/wrk-static.txt")
 lookup_rps=$(wrkval rps "$WORK/wrk-lookup.txt"); lookup_p99=$(wrkval p99_ms "$WORK/wrk-lookup.txt")
@@ -173,15 +180,30 @@ ratio=$(awk -v a="$lookup_rps" -v b="$static_rps" 'BEGIN { printf "%.2f", (b > 0
 echo "lookup $(fmt "$lookup_rps" 0) req/s, p99 $(fmt "$lookup_p99" 2) ms; static $(fmt "$static_rps" 0) req/s, p99 $(fmt "$static_p99" 2) ms; ratio $ratio; errors $lookup_errors"
 
 big_hwm=$(status_kb "$BIG_PID" VmHWM); big_rss=$(status_kb "$BIG_PID" VmRSS)
-echo "server with $count customers: VmHWM $(mb "$big_hwm") MB after the load (VmRSS now $(mb "$big_rss") MB; VmHWM right after start $(mb "$idle_big_hwm") MB)"
+echo "memory of the server with $count customers: VmHWM $(mb "$big_hwm") MB after the lookup load (VmRSS $(mb "$big_rss") MB; VmHWM $(mb "$idle_big_hwm") MB right after start)"
+
+# Informational: latency without queueing (one connection), and memory after some searches.
+run_wrk static 1 5 "$WORK/wrk-static-c1.txt"
+run_wrk lookup 1 5 "$WORK/wrk-lookup-c1.txt"
+echo "one connection, 5 s each: static p50 $(fmt "$(wrkval p50_ms "$WORK/wrk-static-c1.txt")" 2) / p99 $(fmt "$(wrkval p99_ms "$WORK/wrk-static-c1.txt")" 2) ms," \
+  "lookup p50 $(fmt "$(wrkval p50_ms "$WORK/wrk-lookup-c1.txt")" 2) / p99 $(fmt "$(wrkval p99_ms "$WORK/wrk-lookup-c1.txt")" 2) ms"
+urlencode() { local LC_ALL=C s=$1 i c out=; for ((i = 0; i < ${#s}; i++)); do c=${s:i:1}
+  case $c in [a-zA-Z0-9.~_-]) out+=$c ;; *) printf -v c '%%%02X' "'$c"; out+=$c ;; esac; done; echo "$out"; }
+for q in 恒信 华泰 金源 宏达 瑞丰 永昌 鑫盛 中联 天成 正威 滇池 东城 西山 南湖 北岭 金马 锡业 钢铁 水泥 化工 医院 ylxy dchx xshd nhjy; do
+  urlencode "$q"; done >"$WORK/queries.txt"
+run_wrk search 8 "$DURATION" "$WORK/wrk-search.txt" "$WORK/queries.txt"
+search_hwm=$(status_kb "$BIG_PID" VmHWM)
+echo "then ${DURATION} s of GET /api/v1/search (8 connections, $(wc -l <"$WORK/queries.txt") queries): $(fmt "$(wrkval rps "$WORK/wrk-search.txt")" 1) req/s," \
+  "p99 $(fmt "$(wrkval p99_ms "$WORK/wrk-search.txt")" 0) ms, errors $(wrkval errors "$WORK/wrk-search.txt"); VmHWM now $(mb "$search_hwm") MB"
 stop_server "$BIG_PID"
+tail -n 50 "$WORK/big.log" >"$WORK/big.log.tail" && mv "$WORK/big.log.tail" "$WORK/big.log"
 
 # Memory baseline: the same server, idle, on an empty (migrated, unseeded) database.
 start_server empty "$WORK/empty.db" "$WORK/static"
 curl -sS -o /dev/null "http://127.0.0.1:$PORT/api/v1/health"
 sleep 1
 empty_hwm=$(status_kb "$PID" VmHWM)
-echo "same server idle on an empty database: VmHWM $(mb "$empty_hwm") MB"
+echo "the same server idle on an empty database: VmHWM $(mb "$empty_hwm") MB"
 stop_server "$PID"
 
 section "2. search (bench_search)"
@@ -214,7 +236,14 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
   printf '%-34s %-28s %-36s %-22s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"
-  echo "database: $(basename "$CACHED") (cached in bench/results/); total bench time $(( $(date +%s) - started_at )) s"
+  echo "notes (informational, same run):"
+  echo "  - one connection (no queueing): lookup p99 $(fmt "$(wrkval p99_ms "$WORK/wrk-lookup-c1.txt")" 2) ms, static p99 $(fmt "$(wrkval p99_ms "$WORK/wrk-static-c1.txt")" 2) ms;" \
+    "with 64 connections on $(nproc) cores the p99 is mostly queueing (Little's law: 64 / $(fmt "$lookup_rps" 0) req/s = $(awk -v r="$lookup_rps" 'BEGIN { printf "%.1f", (r > 0 ? 64000 / r : 0) }') ms mean)"
+  echo "  - memory: VmHWM $(mb "$search_hwm") MB after a further ${DURATION} s of /api/v1/search; one admin login adds" \
+    "$(( $(mb "$setup_login_hwm") - $(mb "$setup_start_hwm") )) MB (argon2id), not included above"
+  echo "  - search, informational worst case: $(sed -n 's/^  公司 *\([0-9.]*\) ms.*/\1/p' "$WORK/search.txt") ms for 公司 (in every name)"
+  echo "database: $(basename "$CACHED") ($count customers, cached in bench/results/; generating it took $(cat "$CACHED.seconds" 2>/dev/null || echo '?') s);" \
+    "machine: $(nproc) cores, load average before the run $load_before; total bench time $(( $(date +%s) - started_at )) s"
 } | tee "$RESULTS/summary.txt"
 
 # Keep the logs and the summary; drop the large database copies.

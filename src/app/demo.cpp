@@ -198,6 +198,11 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
       std::size_t county;
       const IndustryKind* industry;
     };
+    std::vector<std::pair<std::int64_t, std::string>> pending_search;
+    auto flush_search = [&] {
+      for (auto& [id, doc] : pending_search) customers::write_search_document(conn, id, doc, customers::SearchWrite::fresh);
+      pending_search.clear();
+    };
     std::vector<Gen> generated;
     generated.reserve(static_cast<std::size_t>(o.customers));
     std::set<std::string> names;
@@ -249,9 +254,12 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
       sf.credit_code = code;
       sf.account_numbers = {account_no};
       sf.phones = {phone};
-      customers::write_search_document(conn, id, text::build_search_document(sf));
+      pending_search.emplace_back(id, text::build_search_document(sf));
+      // Index writes go in batches: interleaved with row writes, FTS5 flushes at every statement.
+      if (pending_search.size() >= 20000) flush_search();
       generated.push_back({id, kwh, county, &ind});
     }
+    flush_search();
 
     // Key accounts: the largest consumers plus every hospital and government service centre in the top range.
     std::vector<Gen> by_size = generated;
@@ -312,7 +320,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
     }
 
     // Groups at city level whose members sit in several county bureaus.
-    for (int gi = 0; gi < 20; ++gi) {
+    for (int gi = 0; gi < 20 && key_count > 0; ++gi) {
       std::string name = kCores[static_cast<std::size_t>(gi) % kCores.size()] + std::string("控股集团有限公司");
       if (!names.insert(name).second) continue;
       std::string code = credit_code(rng, used_codes);

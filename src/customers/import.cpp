@@ -1,6 +1,7 @@
 #include "customers/import.hpp"
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -275,54 +276,71 @@ ImportCounts import_customers(Connection& conn, const auth::Principal& p, const 
     return {};
   }
 
-  // Write phase.
+  // Write phase, in chunks. Search documents are built on a second thread while the rows are
+  // written, and written to the full-text index after each chunk: interleaving index writes
+  // with the row writes makes SQLite's FTS5 flush its pending terms at every statement
+  // savepoint, which was measured to make the import several times slower.
   ImportCounts counts;
   Millis now = now_millis();
-  std::int64_t done = 0;
   std::vector<std::pair<std::int64_t, std::string>> group_links;  // customer id, group credit code
-  for (auto& cr : parsed) {
-    ++done;
-    if (done % 2000 == 0) check_progress(state, done);
-    if (errors.bad_rows.count(cr.row)) continue;  // only reached in valid_rows mode
-    auto existing = conn.query_one("SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?",
-                                   {cr.credit_code});
-    std::int64_t id;
-    if (existing) {
-      id = existing->i64(0);
-      if (!auth::customer_visible(p, existing->str(1), existing->opt_i64(2), existing->opt_i64(3)) ||
-          existing->str(4) == "merged") {
-        // Outside the importer's scope: refuse rather than reveal or overwrite.
-        throw AppError(ErrorCode::validation_failed, "row outside your scope",
-                       {{"credit_code", "a customer with this credit code exists outside your scope", cr.row}});
+  constexpr std::size_t kChunk = 20000;
+  for (std::size_t start = 0; start < parsed.size(); start += kChunk) {
+    const std::size_t end = std::min(parsed.size(), start + kChunk);
+    auto documents = std::async(std::launch::async, [&parsed, start, end] {
+      std::vector<std::string> docs(end - start);
+      for (std::size_t i = start; i < end; ++i) {
+        text::SearchFields sf;
+        sf.name = parsed[i].name;
+        sf.credit_code = parsed[i].credit_code;
+        docs[i - start] = text::build_search_document(sf);
       }
-      std::string before = json::serialize(bj::object{{"id", id}});
-      conn.execute(
-          "UPDATE customers SET name = ?, industry_code = ?, org_unit_id = ?, org_path = ?, address = ?, "
-          "importance_class = ?, outage_sensitivity = ?, credit_grade = ?, tags = ?, is_group = ?, is_key_account = ?, "
-          "manager_id = COALESCE(?, manager_id), backup_manager_id = COALESCE(?, backup_manager_id), annual_kwh = ?, "
-          "version = version + 1, updated_at = ? WHERE id = ?",
-          {cr.name, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path, storage::text_or_null(cr.address),
-           cr.importance_class, cr.outage_sensitivity, storage::text_or_null(cr.credit_grade), cr.tags,
-           std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account}, storage::opt_value(cr.manager_id),
-           storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, id});
-      refresh_search(conn, id);
-      ++counts.updated;
-    } else {
-      id = conn.insert_returning_id(
-          "INSERT INTO customers(name, credit_code, industry_code, org_unit_id, org_path, address, importance_class, "
-          "outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, backup_manager_id, annual_kwh, "
-          "status, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) RETURNING id",
-          {cr.name, cr.credit_code, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path,
-           storage::text_or_null(cr.address), cr.importance_class, cr.outage_sensitivity,
-           storage::text_or_null(cr.credit_grade), cr.tags, std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account},
-           storage::opt_value(cr.manager_id), storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, now});
-      text::SearchFields sf;
-      sf.name = cr.name;
-      sf.credit_code = cr.credit_code;
-      write_search_document(conn, id, text::build_search_document(sf));
-      ++counts.inserted;
+      return docs;
+    });
+    std::vector<std::pair<std::int64_t, std::size_t>> inserted;  // new id, index in parsed
+    std::vector<std::int64_t> updated;
+    for (std::size_t i = start; i < end; ++i) {
+      const CustomerRow& cr = parsed[i];
+      if (errors.bad_rows.count(cr.row)) continue;  // only reached in valid_rows mode
+      auto existing = conn.query_one(
+          "SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?", {cr.credit_code});
+      std::int64_t id;
+      if (existing) {
+        id = existing->i64(0);
+        if (!auth::customer_visible(p, existing->str(1), existing->opt_i64(2), existing->opt_i64(3)) ||
+            existing->str(4) == "merged") {
+          // Outside the importer's scope: refuse rather than reveal or overwrite.
+          throw AppError(ErrorCode::validation_failed, "row outside your scope",
+                         {{"credit_code", "a customer with this credit code exists outside your scope", cr.row}});
+        }
+        conn.execute(
+            "UPDATE customers SET name = ?, industry_code = ?, org_unit_id = ?, org_path = ?, address = ?, "
+            "importance_class = ?, outage_sensitivity = ?, credit_grade = ?, tags = ?, is_group = ?, is_key_account = ?, "
+            "manager_id = COALESCE(?, manager_id), backup_manager_id = COALESCE(?, backup_manager_id), annual_kwh = ?, "
+            "version = version + 1, updated_at = ? WHERE id = ?",
+            {cr.name, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path, storage::text_or_null(cr.address),
+             cr.importance_class, cr.outage_sensitivity, storage::text_or_null(cr.credit_grade), cr.tags,
+             std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account}, storage::opt_value(cr.manager_id),
+             storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, id});
+        updated.push_back(id);
+        ++counts.updated;
+      } else {
+        id = conn.insert_returning_id(
+            "INSERT INTO customers(name, credit_code, industry_code, org_unit_id, org_path, address, importance_class, "
+            "outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, backup_manager_id, annual_kwh, "
+            "status, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) RETURNING id",
+            {cr.name, cr.credit_code, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path,
+             storage::text_or_null(cr.address), cr.importance_class, cr.outage_sensitivity,
+             storage::text_or_null(cr.credit_grade), cr.tags, std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account},
+             storage::opt_value(cr.manager_id), storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, now});
+        inserted.emplace_back(id, i);
+        ++counts.inserted;
+      }
+      if (!cr.group_credit_code.empty()) group_links.emplace_back(id, cr.group_credit_code);
     }
-    if (!cr.group_credit_code.empty()) group_links.emplace_back(id, cr.group_credit_code);
+    auto docs = documents.get();
+    for (auto& [id, i] : inserted) write_search_document(conn, id, docs[i - start], SearchWrite::fresh);
+    for (auto id : updated) refresh_search(conn, id);  // also needs the customer's accounts and phones
+    check_progress(state, static_cast<std::int64_t>(end));
   }
   for (auto& [id, code] : group_links)
     conn.execute("UPDATE customers SET group_id = (SELECT id FROM customers WHERE credit_code = ?) WHERE id = ?", {code, id});

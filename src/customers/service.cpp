@@ -1006,9 +1006,9 @@ void close_follow_up(Connection& conn, const auth::Principal& p, std::int64_t ev
                                   "{\"follow_up_closed_at\":\"" + format_iso_utc(now) + "\"}"});
 }
 
-void write_search_document(Connection& conn, std::int64_t customer_id, const std::string& doc) {
+void write_search_document(Connection& conn, std::int64_t customer_id, const std::string& doc, SearchWrite mode) {
   if (conn.backend() == storage::Backend::sqlite) {
-    conn.execute("DELETE FROM customer_search WHERE rowid = ?", {customer_id});
+    if (mode == SearchWrite::replace) conn.execute("DELETE FROM customer_search WHERE rowid = ?", {customer_id});
     conn.execute("INSERT INTO customer_search(rowid, doc) VALUES (?, ?)", {customer_id, doc});
   } else {
     conn.execute(

@@ -80,8 +80,11 @@ void close_follow_up(storage::Connection& conn, const auth::Principal& p, std::i
 
 // Rebuilds the search document of one customer (name, 户号, contact phones, credit code).
 void refresh_search(storage::Connection& conn, std::int64_t customer_id);
-// Raw search-document upsert (used by bulk import with a prepared document).
-void write_search_document(storage::Connection& conn, std::int64_t customer_id, const std::string& doc);
+// Raw search-document write (used by bulk import and demo data with prepared documents);
+// `fresh` skips removing an old document of a customer that has none yet.
+enum class SearchWrite { replace, fresh };
+void write_search_document(storage::Connection& conn, std::int64_t customer_id, const std::string& doc,
+                           SearchWrite mode = SearchWrite::replace);
 
 // Loads a customer's org path and managers and checks the principal may see it; throws not_found.
 struct Visibility {
