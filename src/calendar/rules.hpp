@@ -17,12 +17,13 @@
 //   09-27 (Saturday) is skipped, 09-28 (Sunday, make-up day for National Day) is day 1,
 //   09-29 day 2, 09-30 day 3, 10-01..10-08 are off days (skipped), 10-09 day 4, 10-10 day 5;
 //   due 2025-10-11 00:00 +08:00.
-// Why: it is the general rule of Chinese law for periods — 《民法典》第二百零一条 (the starting day
-// is not counted; counting begins the next day) and 第二百零三条 (the last day ends at 24:00, or at
-// the close of business where there is one) — and the reading of "N个工作日内" that staff apply by
-// hand to 95598 orders: a complaint taken on any day has N whole working days after it. The end of
-// the day is a parameter (end_of_day_minute) for a rule-set that ends days at close of business
-// (e.g. 17:30 = 1050).
+// Why: it is the general rule of Chinese law for periods — 《民法典》第二百零一条 (a period in days
+// does not count its starting day; one in hours runs from the exact instant, as our clock units
+// do) and 第二百零三条 (the last day ends at 24:00, or at the close of business where there is
+// one). It gives a complaint taken late on a working day the same N whole working days as one
+// taken in the morning. No 95598 text we have defines the counting; this reading is an inference
+// [U] (see rules_cn §3.3). The end of the day is a parameter (end_of_day_minute) for a rule-set that
+// ends days at close of business (e.g. 17:30 = 1050).
 //
 // ## Pauses (waiting for the customer): paused time never counts
 // Every clock has a budget of "counted time" and runs out when that much counted, unpaused time has
