@@ -97,7 +97,7 @@ else
   for old in "$RESULTS"/customers-"$CUSTOMERS"-*.db; do
     [[ -e $old ]] && { echo "removing stale cached database $(basename "$old")"; rm -f "$old" "$old".*; }
   done
-  echo "generating $CUSTOMERS customers (generator key $GEN_KEY), one-off, about 2-3 minutes..."
+  echo "generating $CUSTOMERS customers (generator key $GEN_KEY), one-off, about 1.5-2.5 minutes..."
   rm -f "$CACHED.tmp"*
   t0=$(date +%s.%N)
   "$BUILD/lianxin" demo --db "sqlite:$CACHED.tmp" --seed-only --customers "$CUSTOMERS" >/dev/null
@@ -222,20 +222,20 @@ i_rps=$(result import_rows_per_s "$WORK/import.txt"); i_plain=$(result import_pl
 i_ok=$(result import_ok "$WORK/import.txt"); i_s=$(result import_seconds "$WORK/import.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
-  printf '%-34s %-28s %-36s %-22s %s\n' figure measured "baseline (same run)" goal met
-  printf '%-34s %-28s %-36s %-22s %s\n' "lookup throughput ($count customers)" \
+  printf '%-38s %-28s %-38s %-18s %s\n' figure measured "baseline (same run)" goal met
+  printf '%-38s %-28s %-38s %-18s %s\n' "lookup throughput ($count customers)" \
     "$(fmt "$lookup_rps" 0) req/s" "static file $(fmt "$static_rps" 0) req/s" ">= 1/2 static" \
     "$(yesno ge "$lookup_rps" "$half") (ratio $ratio)"
-  printf '%-34s %-28s %-36s %-22s %s\n' "lookup p99 latency (64 conns)" "$(fmt "$lookup_p99" 2) ms" \
+  printf '%-38s %-28s %-38s %-18s %s\n' "lookup p99 latency (64 conns)" "$(fmt "$lookup_p99" 2) ms" \
     "static file $(fmt "$static_p99" 2) ms" "< 10 ms" "$(yesno lt "$lookup_p99" 10)"
-  printf '%-34s %-28s %-36s %-22s %s\n' "search, 2-char name fragment" "p50 $(fmt "$s_name_p50" 1) / p99 $(fmt "$s_name_p99" 1) ms" \
+  printf '%-38s %-28s %-38s %-18s %s\n' "search, 2-char name fragment" "p50 $(fmt "$s_name_p50" 1) / p99 $(fmt "$s_name_p99" 1) ms" \
     "naive LIKE p50 $(fmt "$s_naive_p50" 2) / p99 $(fmt "$s_naive_p99" 2) ms" "p99 < 20 ms" "$(yesno lt "$s_name_p99" 20)"
-  printf '%-34s %-28s %-36s %-22s %s\n' "search, pinyin initials" "p50 $(fmt "$s_pin_p50" 1) / p99 $(fmt "$s_pin_p99" 1) ms" \
+  printf '%-38s %-28s %-38s %-18s %s\n' "search, pinyin initials" "p50 $(fmt "$s_pin_p50" 1) / p99 $(fmt "$s_pin_p99" 1) ms" \
     "n/a (LIKE cannot match pinyin)" "p99 < 20 ms" "$(yesno lt "$s_pin_p99" 20)"
-  printf '%-34s %-28s %-36s %-22s %s\n' "import of $IMPORT_ROWS CSV rows" "$(fmt "$i_rps" 0) rows/s ($(fmt "$i_s" 0) s)" \
+  printf '%-38s %-28s %-38s %-18s %s\n' "import of $IMPORT_ROWS CSV rows" "$(fmt "$i_rps" 0) rows/s ($(fmt "$i_s" 0) s)" \
     "plain sqlite3 $(fmt "$i_plain" 0) rows/s" ">= 150000 rows/s" \
     "$(if [[ $i_ok == 1.000 ]]; then yesno ge "$i_rps" 150000; else echo 'no (import failed)'; fi)"
-  printf '%-34s %-28s %-36s %-22s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
+  printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"
   echo "notes (informational, same run):"

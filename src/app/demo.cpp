@@ -254,7 +254,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
       sf.credit_code = code;
       sf.account_numbers = {account_no};
       sf.phones = {phone};
-      pending_search.emplace_back(id, text::build_search_document(sf));
+      pending_search.emplace_back(id, customers::search_document(sf, false));
       // Index writes go in batches: interleaved with row writes, FTS5 flushes at every statement.
       if (pending_search.size() >= 20000) flush_search();
       generated.push_back({id, kwh, county, &ind});
@@ -332,7 +332,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
       text::SearchFields sf;
       sf.name = name;
       sf.credit_code = code;
-      customers::write_search_document(conn, group, text::build_search_document(sf));
+      customers::write_search_document(conn, group, customers::search_document(sf, true));
       for (int m = 0; m < 4; ++m) {
         const Gen& member = by_size[static_cast<std::size_t>(gi * 4 + m) % static_cast<std::size_t>(std::max(key_count, 1))];
         conn.execute("UPDATE customers SET group_id = ? WHERE id = ? AND group_id IS NULL", {group, member.id});

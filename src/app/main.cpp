@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "customers/import.hpp"
+#include "customers/service.hpp"
 #include "spdlog/spdlog.h"
 #include "storage/migrator.hpp"
 
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
       if (seed_only) {
         auto db = storage::Database::open(config.db, 2);
         storage::migrate(*db);
+        customers::ensure_search_index(*db);  // records the document format on an empty database
         if (app::database_is_empty(*db)) app::seed_demo(*db, demo);
         std::cout << "demo data ready in " << config.db << std::endl;
         return 0;

@@ -5,6 +5,7 @@
 #include "auth/api.hpp"
 #include "customers/api.hpp"
 #include "customers/import.hpp"
+#include "customers/service.hpp"
 #include "org/api.hpp"
 #include "spdlog/spdlog.h"
 #include "storage/migrator.hpp"
@@ -26,6 +27,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   auto report = storage::migrate(*impl_->db);
   for (auto& name : report.applied) spdlog::info("applied migration {}", name);
   customers::fail_interrupted_imports(*impl_->db);
+  if (auto n = customers::ensure_search_index(*impl_->db); n > 0) spdlog::info("rebuilt the search index of {} customers", n);
   auth::GuardOptions options;
   options.session_ttl_millis = static_cast<long long>(config.session_hours) * 3600 * 1000;
   options.secure_cookie = config.secure_cookie;

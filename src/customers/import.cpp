@@ -292,7 +292,7 @@ ImportCounts import_customers(Connection& conn, const auth::Principal& p, const 
         text::SearchFields sf;
         sf.name = parsed[i].name;
         sf.credit_code = parsed[i].credit_code;
-        docs[i - start] = text::build_search_document(sf);
+        docs[i - start] = search_document(sf, parsed[i].is_key_account);
       }
       return docs;
     });

@@ -1,6 +1,8 @@
 #include "customers/service.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "audit/audit.hpp"
 #include "auth/rules.hpp"
@@ -496,39 +498,135 @@ bj::object timeline_page(Connection& conn, const auth::Principal& p, std::int64_
   return json::list_envelope(std::move(items), total, limit ? offset / limit + 1 : 1, limit);
 }
 
+namespace {
+
+constexpr const char* kSearchHitSelect =
+    "SELECT c.id, c.name, c.credit_code, c.is_key_account, c.importance_class, o.name, m.display_name, c.status "
+    "FROM customers c JOIN org_units o ON o.id = c.org_unit_id LEFT JOIN users m ON m.id = c.manager_id";
+
+bj::object search_hit(const Row& r) {
+  return bj::object{{"id", r.i64(0)},
+                    {"name", r.str(1)},
+                    {"credit_code", json::nullable(r.opt_str(2))},
+                    {"is_key_account", r.boolean(3)},
+                    {"importance_class", r.str(4)},
+                    {"org_unit_name", r.str(5)},
+                    {"manager_name", json::nullable(r.opt_str(6))},
+                    {"status", r.str(7)}};
+}
+
+// Of the given customer ids, those the principal may see (active), in the given order.
+std::vector<Row> visible_hits(Connection& conn, const auth::Principal& p, const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return {};
+  std::string where = " WHERE c.status = 'active' AND c.id IN (";
+  Params params;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    where += i ? ",?" : "?";
+    params.push_back(ids[i]);
+  }
+  where += ")";
+  append_scope(p, conn.backend(), where, params);
+  auto rows = conn.query(std::string(kSearchHitSelect) + where, params);
+  std::unordered_map<std::int64_t, std::size_t> position;
+  for (std::size_t i = 0; i < ids.size(); ++i) position.emplace(ids[i], i);
+  std::sort(rows.begin(), rows.end(), [&](const Row& x, const Row& y) { return position[x.i64(0)] < position[y.i64(0)]; });
+  return rows;
+}
+
+// SQLite: staged lookups that never enumerate every match of a common fragment (a 2-character
+// fragment can match a twentieth of a million customers): exact name first, then key accounts
+// (their documents carry a marker token, so the full-text index intersects a short list), then
+// the rest in index order, fetched in batches and filtered by scope.
+std::vector<Row> sqlite_search(Connection& conn, const auth::Principal& p, const std::string& text,
+                               const std::string& fts, std::size_t limit) {
+  std::vector<Row> hits;
+  std::unordered_set<std::int64_t> seen;
+  auto take = [&](std::vector<Row> rows) {
+    for (auto& r : rows) {
+      if (hits.size() >= limit) return;
+      if (seen.insert(r.i64(0)).second) hits.push_back(std::move(r));
+    }
+  };
+  // 1. exact name
+  {
+    std::vector<std::int64_t> ids;
+    for (auto& r : conn.query("SELECT id FROM customers WHERE name = ? LIMIT 20", {text})) ids.push_back(r.i64(0));
+    take(visible_hits(conn, p, ids));
+  }
+  auto scope = auth::customer_scope(p);
+  if (scope.manager_id) {
+    // A restricted account manager's portfolio is small: search only inside it.
+    std::vector<std::int64_t> ids;
+    for (auto& r : conn.query(
+             "SELECT rowid FROM customer_search WHERE customer_search MATCH ? AND rowid IN "
+             "(SELECT id FROM customers WHERE manager_id = ? OR backup_manager_id = ?) LIMIT ?",
+             {fts, *scope.manager_id, *scope.manager_id, static_cast<std::int64_t>(limit * 4)}))
+      ids.push_back(r.i64(0));
+    std::vector<Row> rows = visible_hits(conn, p, ids);
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.boolean(3) > y.boolean(3); });
+    take(std::move(rows));
+    return hits;
+  }
+  // 2. key accounts
+  if (hits.size() < limit) {
+    std::vector<std::int64_t> ids;
+    for (auto& r : conn.query("SELECT rowid FROM customer_search WHERE customer_search MATCH ? LIMIT 200",
+                              {"(" + fts + ") AND " + std::string(kKeyAccountToken)}))
+      ids.push_back(r.i64(0));
+    take(visible_hits(conn, p, ids));
+  }
+  // 3. everything else: a sample of visible matches in index order, fetched in batches (bounded
+  // so a hopeless scan cannot run away), ranked names-starting-with-the-text first, then shorter.
+  if (hits.size() < limit) {
+    std::vector<Row> sample;
+    const std::size_t wanted = (limit - hits.size()) * 8;
+    std::int64_t after = 0;
+    constexpr std::int64_t kBatch = 256, kMaxScanned = 50000;
+    for (std::int64_t scanned = 0; sample.size() < wanted && scanned < kMaxScanned; scanned += kBatch) {
+      std::vector<std::int64_t> ids;
+      for (auto& r : conn.query(
+               "SELECT rowid FROM customer_search WHERE customer_search MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
+               {fts, after, kBatch}))
+        ids.push_back(r.i64(0));
+      if (ids.empty()) break;
+      after = ids.back();
+      for (auto& r : visible_hits(conn, p, ids))
+        if (!seen.count(r.i64(0))) sample.push_back(std::move(r));
+      if (static_cast<std::int64_t>(ids.size()) < kBatch) break;
+    }
+    std::string simplified = text::to_simplified(text);
+    std::stable_sort(sample.begin(), sample.end(), [&](const Row& x, const Row& y) {
+      bool xs = starts_with(x.str(1), simplified), ys = starts_with(y.str(1), simplified);
+      if (xs != ys) return xs;
+      return x.str(1).size() < y.str(1).size();
+    });
+    take(std::move(sample));
+  }
+  return hits;
+}
+
+}  // namespace
+
 bj::object search(Connection& conn, const auth::Principal& p, const std::string& q, std::int64_t limit) {
   bj::array items;
   auto query = text::build_search_query(q);
   if (query.kind == text::QueryKind::empty) return json::list_envelope(std::move(items), 0, 1, limit);
-  std::string where = " WHERE c.status = 'active'";
-  Params params;
-  append_scope(p, conn.backend(), where, params);
-  std::string sql;
+  std::vector<Row> rows;
   if (conn.backend() == storage::Backend::sqlite) {
-    sql = "SELECT c.id, c.name, c.credit_code, c.is_key_account, c.importance_class, o.name, m.display_name, c.status "
-          "FROM customer_search s JOIN customers c ON c.id = s.rowid JOIN org_units o ON o.id = c.org_unit_id "
-          "LEFT JOIN users m ON m.id = c.manager_id" +
-          where + " AND customer_search MATCH ? ORDER BY (c.name = ?) DESC, c.is_key_account DESC, s.rank LIMIT ?";
-    params.push_back(query.fts5);
+    rows = sqlite_search(conn, p, trim(q), query.fts5, static_cast<std::size_t>(limit));
   } else {
-    sql = "SELECT c.id, c.name, c.credit_code, c.is_key_account, c.importance_class, o.name, m.display_name, c.status "
-          "FROM customer_search s JOIN customers c ON c.id = s.customer_id JOIN org_units o ON o.id = c.org_unit_id "
-          "LEFT JOIN users m ON m.id = c.manager_id" +
-          where + " AND s.tsv @@ to_tsquery('simple', ?) ORDER BY (c.name = ?) DESC, c.is_key_account DESC, "
-                  "length(c.name), c.id LIMIT ?";
+    std::string where = " WHERE c.status = 'active'";
+    Params params;
+    append_scope(p, conn.backend(), where, params);
     params.push_back(query.tsquery);
+    params.push_back(trim(q));
+    params.push_back(limit);
+    rows = conn.query(std::string(kSearchHitSelect) + " JOIN customer_search s ON s.customer_id = c.id" + where +
+                          " AND s.tsv @@ to_tsquery('simple', ?) ORDER BY (c.name = ?) DESC, c.is_key_account DESC, "
+                          "length(c.name), c.id LIMIT ?",
+                      params);
   }
-  params.push_back(trim(q));
-  params.push_back(limit);
-  for (auto& r : conn.query(sql, params))
-    items.push_back(bj::object{{"id", r.i64(0)},
-                               {"name", r.str(1)},
-                               {"credit_code", json::nullable(r.opt_str(2))},
-                               {"is_key_account", r.boolean(3)},
-                               {"importance_class", r.str(4)},
-                               {"org_unit_name", r.str(5)},
-                               {"manager_name", json::nullable(r.opt_str(6))},
-                               {"status", r.str(7)}});
+  for (auto& r : rows) items.push_back(search_hit(r));
   auto n = static_cast<std::int64_t>(items.size());
   return json::list_envelope(std::move(items), n, 1, limit);
 }
@@ -655,7 +753,7 @@ void update_customer(Connection& conn, const auth::Principal& p, std::int64_t id
   params.push_back(version);
   if (conn.execute("UPDATE customers SET " + sets + " WHERE id = ? AND version = ?", params) != 1)
     throw AppError(ErrorCode::conflict, "someone else changed this customer meanwhile; reload and try again");
-  if (given(f.name) || given(f.credit_code)) refresh_search_impl(conn, id);
+  if (given(f.name) || given(f.credit_code) || given(f.is_key_account)) refresh_search_impl(conn, id);
   std::string after = customer_snapshot(conn, id);
   auto path = conn.query_one("SELECT org_path FROM customers WHERE id = ?", {id})->str(0);
   record_change(conn, p, id, path, "update", "customer", id, before, after, "customer_updated");
@@ -1020,7 +1118,7 @@ void write_search_document(Connection& conn, std::int64_t customer_id, const std
 
 namespace {
 void refresh_search_impl(Connection& conn, std::int64_t customer_id) {
-  auto c = conn.query_one("SELECT name, credit_code FROM customers WHERE id = ?", {customer_id});
+  auto c = conn.query_one("SELECT name, credit_code, is_key_account FROM customers WHERE id = ?", {customer_id});
   if (!c) return;
   text::SearchFields f;
   f.name = c->str(0);
@@ -1029,10 +1127,66 @@ void refresh_search_impl(Connection& conn, std::int64_t customer_id) {
     f.account_numbers.push_back(r.str(0));
   for (auto& r : conn.query("SELECT mobile FROM contacts WHERE customer_id = ? AND active = 1 AND mobile IS NOT NULL", {customer_id}))
     f.phones.push_back(r.str(0));
-  write_search_document(conn, customer_id, text::build_search_document(f));
+  write_search_document(conn, customer_id, search_document(f, c->boolean(2)));
 }
 }  // namespace
 
+std::string search_document(const text::SearchFields& fields, bool key_account) {
+  std::string doc = text::build_search_document(fields);
+  if (key_account) doc += std::string(" ") + kKeyAccountToken;
+  return doc;
+}
+
 void refresh_search(Connection& conn, std::int64_t customer_id) { refresh_search_impl(conn, customer_id); }
+
+std::int64_t ensure_search_index(storage::Database& db) {
+  const std::string wanted = std::to_string(kSearchDocumentVersion);
+  auto stored = db.read([](Connection& conn) {
+    auto r = conn.query_one("SELECT value FROM app_state WHERE key = 'search_document_version'");
+    return r ? r->str(0) : std::string();
+  });
+  std::int64_t total = db.read([](Connection& conn) { return conn.query_i64("SELECT COUNT(*) FROM customers"); });
+  if (stored == wanted || (stored.empty() && total == 0)) {
+    if (stored.empty())
+      db.transaction([&](Connection& conn) {
+        conn.execute("INSERT INTO app_state(key, value) VALUES ('search_document_version', ?)", {wanted});
+      });
+    return 0;
+  }
+  // Batches by id range; each batch reads its accounts and phones with one query each.
+  constexpr std::int64_t kBatch = 5000;
+  std::int64_t done = 0, after = 0;
+  for (;;) {
+    std::int64_t n = db.transaction([&](Connection& conn) {
+      auto customers = conn.query(
+          "SELECT id, name, credit_code, is_key_account FROM customers WHERE id > ? ORDER BY id LIMIT ?", {after, kBatch});
+      if (customers.empty()) return std::int64_t{0};
+      std::int64_t first = customers.front().i64(0), last = customers.back().i64(0);
+      std::unordered_map<std::int64_t, text::SearchFields> fields;
+      for (auto& c : customers) {
+        auto& f = fields[c.i64(0)];
+        f.name = c.str(1);
+        f.credit_code = c.str(2);
+      }
+      for (auto& r : conn.query("SELECT customer_id, account_no FROM accounts WHERE customer_id BETWEEN ? AND ?", {first, last}))
+        if (auto it = fields.find(r.i64(0)); it != fields.end()) it->second.account_numbers.push_back(r.str(1));
+      for (auto& r : conn.query("SELECT customer_id, mobile FROM contacts WHERE customer_id BETWEEN ? AND ? AND active = 1 "
+                                "AND mobile IS NOT NULL",
+                                {first, last}))
+        if (auto it = fields.find(r.i64(0)); it != fields.end()) it->second.phones.push_back(r.str(1));
+      for (auto& c : customers)
+        write_search_document(conn, c.i64(0), search_document(fields[c.i64(0)], c.boolean(3)));
+      after = last;
+      return static_cast<std::int64_t>(customers.size());
+    });
+    if (n == 0) break;
+    done += n;
+  }
+  db.transaction([&](Connection& conn) {
+    conn.execute("DELETE FROM app_state WHERE key = 'search_document_version'");
+    conn.execute("INSERT INTO app_state(key, value) VALUES ('search_document_version', ?)", {wanted});
+  });
+  return done;
+}
 
 }  // namespace lianxin::customers

@@ -10,6 +10,7 @@
 
 #include "auth/model.hpp"
 #include "storage/db.hpp"
+#include "text/text.hpp"
 
 namespace lianxin::customers {
 
@@ -77,6 +78,18 @@ std::int64_t log_interaction(storage::Connection& conn, const auth::Principal& p
                              const std::string& kind, const std::string& title, const std::string& body,
                              std::int64_t at, std::optional<std::string> follow_up_due);
 void close_follow_up(storage::Connection& conn, const auth::Principal& p, std::int64_t event_id);
+
+// The search document of a customer: the text library's document, plus a marker token for key
+// accounts so that search can rank them first without enumerating every match.
+inline constexpr const char* kKeyAccountToken = "xkeyaccountx";
+std::string search_document(const text::SearchFields& fields, bool key_account);
+
+// Format version of the search documents this binary writes; bump it when the text library's
+// token scheme changes, and servers rebuild the index at start-up.
+inline constexpr int kSearchDocumentVersion = 2;
+// Rebuilds every search document when the stored version differs (in batches, one transaction
+// each; returns the number of customers re-indexed, 0 when up to date).
+std::int64_t ensure_search_index(storage::Database& db);
 
 // Rebuilds the search document of one customer (name, 户号, contact phones, credit code).
 void refresh_search(storage::Connection& conn, std::int64_t customer_id);

@@ -121,10 +121,17 @@ SearchQuery pinyin_query(const std::vector<detail::Token>& words) {
     alternatives.push_back(std::move(p));
   };
 
-  // (a) every letter an initial: "ynxy" -> vy vn vx vy.
+  // (a) every letter an initial. Initials are indexed as overlapping pairs ("ynxy" -> vyn vnx vxy,
+  // see build_search_document): single-letter tokens occur in nearly every document, which made a
+  // phrase over them walk a million-entry list; pairs are hundreds of times rarer.
   if (letters.size() <= kMaxInitials) {
     Phrase p;
-    for (char c : letters) p.tokens.push_back(std::string{kInitialMarker, c});
+    if (letters.size() == 1) {
+      p.tokens.push_back(std::string{kInitialMarker, letters[0]});
+      p.last_is_prefix = true;
+    }
+    for (std::size_t i = 0; i + 1 < letters.size(); ++i)
+      p.tokens.push_back(std::string{kInitialMarker, letters[i], letters[i + 1]});
     add(std::move(p));
   }
 
@@ -186,8 +193,12 @@ std::string build_search_document(const SearchFields& fields) {
     for (const auto& t : tokens) append_token(doc, t.text);
     auto readings = detail::han_readings(tokens);
     for (const auto& r : readings) append_token(doc, r);
+    std::string initials;
     for (const auto& r : readings)
-      if (!r.empty()) append_token(doc, std::string{kInitialMarker, r.front()});
+      if (!r.empty()) initials.push_back(r.front());
+    if (initials.size() == 1) append_token(doc, std::string{kInitialMarker, initials[0]});
+    for (std::size_t i = 0; i + 1 < initials.size(); ++i)
+      append_token(doc, std::string{kInitialMarker, initials[i], initials[i + 1]});
   };
   add_name(fields.name);
   for (const auto& alternate : fields.alternate_names) add_name(alternate);

@@ -16,19 +16,22 @@
 //   1. the name itself: each Han character as its own token, ASCII letter/digit runs as
 //      lower-case words (full-width forms folded by NFKC);
 //   2. the toneless pinyin of each Han character ("yun nan xi ye"; u-umlaut is written v: lv);
-//   3. the pinyin initials, each as the token "v" + first letter ("vy vn vx vy"). No pinyin
-//      syllable starts with "v", so initials never collide with syllables or numbers.
+//   3. the pinyin initials as overlapping pairs, each "v" + two first letters ("vyn vnx vxy";
+//      a one-character name gets "v" + its letter). No pinyin syllable starts with "v", so
+//      these never collide with syllables or numbers. Pairs rather than single letters: a
+//      single initial occurs in nearly every document, so a phrase over single letters had
+//      to walk a million-entry list at a million customers.
 // Then the identifiers as whole lower-case alphanumeric tokens with separators removed:
 // account numbers, phones and the credit code. An identifier written with separators
 // ("0871-63123456") also contributes its parts of four or more characters ("63123456").
 //
 // Example: name 云南锡业股份有限公司, account 0530001234, phone 0871-63123456 gives
 //   云 南 锡 业 股 份 有 限 公 司 yun nan xi ye gu fen you xian gong si
-//   vy vn vx vy vg vf vy vx vg vs 0530001234 087163123456 0871 63123456
+//   vyn vnx vxy vyg vgf vfy vyx vxg vgs 0530001234 087163123456 0871 63123456
 //
 // Substring search is a phrase query over consecutive tokens:
 //   "锡业", "雲南錫業"  -> fts5 "锡 业"                tsquery '锡' <-> '业'
-//   "ynxy"              -> initials phrase "vy vn vx vy"  OR  the word prefix "ynxy"*
+//   "ynxy"              -> initials phrase "vyn vnx vxy"  OR  the word prefix "ynxy"*
 //   "yunnanx"           -> initials OR "yun nan x"* (last syllable is a prefix) OR "yunnanx"*
 //   "0871"              -> "0871"*                       tsquery '0871':*
 // A phrase may, rarely, match across the boundary of two runs (the end of one name and the

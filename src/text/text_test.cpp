@@ -119,18 +119,18 @@ TEST(SearchDocument, ExampleDocument) {
   f.credit_code = "91530000216560283X";
   EXPECT_EQ(build_search_document(f),
             "云 南 锡 业 股 份 有 限 公 司 yun nan xi ye gu fen you xian gong si "
-            "vy vn vx vy vg vf vy vx vg vs 0530001234 087163123456 0871 63123456 "
+            "vyn vnx vxy vyg vgf vfy vyx vxg vgs 0530001234 087163123456 0871 63123456 "
             "91530000216560283x");
 }
 
 TEST(SearchDocument, TraditionalNormalisedAndAlternatesDeduplicated) {
   SearchFields trad{"雲南錫業", {"云南锡业", "锡业"}, {}, {}, ""};
   EXPECT_EQ(build_search_document(trad),
-            "云 南 锡 业 yun nan xi ye vy vn vx vy 锡 业 xi ye vx vy");
+            "云 南 锡 业 yun nan xi ye vyn vnx vxy 锡 业 xi ye vxy");
   EXPECT_EQ(build_search_document({}), "");
   SearchFields punct{"（ABB）曲靖-电气", {}, {"  ", ""}, {"138 0000 1234"}, ""};
   EXPECT_EQ(build_search_document(punct),
-            "abb 曲 靖 电 气 qu jing dian qi vq vj vd vq 13800001234 0000 1234");
+            "abb 曲 靖 电 气 qu jing dian qi vqj vjd vdq 13800001234 0000 1234");
 }
 
 TEST(SearchQuery, NameQueries) {
@@ -150,20 +150,20 @@ TEST(SearchQuery, NameQueries) {
 TEST(SearchQuery, PinyinQueries) {
   auto q = build_search_query("ynxy");
   EXPECT_EQ(q.kind, QueryKind::pinyin);
-  EXPECT_EQ(q.fts5, "\"vy vn vx vy\" OR \"ynxy\"*");
-  EXPECT_EQ(q.tsquery, "('vy' <-> 'vn' <-> 'vx' <-> 'vy') | 'ynxy':*");
+  EXPECT_EQ(q.fts5, "\"vyn vnx vxy\" OR \"ynxy\"*");
+  EXPECT_EQ(q.tsquery, "('vyn' <-> 'vnx' <-> 'vxy') | 'ynxy':*");
 
   q = build_search_query("YunNanXiYe");
   EXPECT_EQ(q.fts5,
-            "\"vy vu vn vn va vn vx vi vy ve\" OR \"yun nan xi ye\"* OR \"yunnanxiye\"*");
+            "\"vyu vun vnn vna van vnx vxi viy vye\" OR \"yun nan xi ye\"* OR \"yunnanxiye\"*");
   EXPECT_EQ(q.tsquery,
-            "('vy' <-> 'vu' <-> 'vn' <-> 'vn' <-> 'va' <-> 'vn' <-> 'vx' <-> 'vi' <-> 'vy' <-> "
-            "'ve') | ('yun' <-> 'nan' <-> 'xi' <-> 'ye':*) | 'yunnanxiye':*");
+            "('vyu' <-> 'vun' <-> 'vnn' <-> 'vna' <-> 'van' <-> 'vnx' <-> 'vxi' <-> 'viy' <-> 'vye') | "
+            "('yun' <-> 'nan' <-> 'xi' <-> 'ye':*) | 'yunnanxiye':*");
 
   q = build_search_query("xi'an");  // the apostrophe is a syllable boundary
-  EXPECT_EQ(q.fts5, "\"vx vi va vn\" OR \"xi an\"*");
+  EXPECT_EQ(q.fts5, "\"vxi via van\" OR \"xi an\"*");
   EXPECT_EQ(build_search_query("yunnan").fts5,
-            "\"vy vu vn vn va vn\" OR \"yun nan\"* OR \"yunnan\"*");
+            "\"vyu vun vnn vna van\" OR \"yun nan\"* OR \"yunnan\"*");
 
   q = build_search_query("xian");
   EXPECT_EQ(q.kind, QueryKind::pinyin);
@@ -216,9 +216,9 @@ TEST(SearchQuery, HostileInputIsNeutralised) {
     }
   }
   EXPECT_EQ(build_search_query("a\" OR \"b").fts5,
-            "\"va vo vr vb\" OR \"a or b\"*");
+            "\"vao vor vrb\" OR \"a or b\"*");
   EXPECT_EQ(build_search_query("\"; drop table customers; --").fts5,
-            "\"vd vr vo vp vt va vb vl ve vc vu vs vt vo vm ve vr vs\" OR "
+            "\"vdr vro vop vpt vta vab vbl vle vec vcu vus vst vto vom vme ver vrs\" OR "
             "\"drop table customers\"*");
 }
 

@@ -320,14 +320,18 @@ TEST_P(Api, SearchFindsByNamePinyinTraditionalNumbers) {
                          bj::object{{"account_no", "5300012345"}, {"voltage_level", "110kV"}, {"tariff_category", "ci_two_part"}});
   ASSERT_EQ(acc.status, 201);
   auto found = [&](const std::string& q) {
-    auto r = admin->get("/api/v1/search?q=" + q);
+    auto r = admin->get("/api/v1/search?limit=50&q=" + q);
     EXPECT_EQ(r.status, 200) << r.body;
     auto v = r.json();
     for (auto& item : v.at("items").as_array())
       if (item.at("id").as_int64() == id) return true;
     return false;
   };
-  EXPECT_TRUE(found("%E9%94%A1%E4%B8%9A"));                    // 锡业
+  EXPECT_TRUE(found("%E9%94%A1%E4%B8%9A"));                    // 锡业 (a common fragment: among the first 50)
+  // A name starting with the text comes before other matches.
+  auto first = admin->get("/api/v1/search?q=%E4%BA%91%E5%8D%97%E9%94%A1").json();  // 云南锡
+  ASSERT_FALSE(first.at("items").as_array().empty());
+  EXPECT_EQ(first.at("items").at(0).at("id").as_int64(), id);
   EXPECT_TRUE(found("ynxy"));
   EXPECT_TRUE(found("yunnanxiye"));
   EXPECT_TRUE(found("%E9%9B%B2%E5%8D%97%E9%8C%AB%E6%A5%AD"));  // 雲南錫業
