@@ -3,7 +3,8 @@
 
 namespace lianxin::auth {
 
-// argon2id (libsodium crypto_pwhash_str, interactive limits); the hash string carries its parameters.
+// argon2id (libsodium), 19 MiB and 2 passes; the hash string carries its parameters, so older
+// hashes with other parameters still verify.
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& hash, const std::string& password);
 // Random URL-safe token with `bytes` bytes of entropy.

@@ -6,22 +6,34 @@
 
 namespace lianxin::auth {
 
-Principal load_principal(storage::Connection& conn, std::int64_t user_id) {
-  auto row = conn.query_one(
-      "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_id, o.path, o.name, u.all_customers_in_scope, "
-      "u.active FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = ?",
-      {user_id});
-  if (!row || !row->boolean(8)) throw AppError(ErrorCode::unauthenticated, "user is unknown or deactivated");
+namespace {
+
+constexpr const char* kPrincipalColumns =
+    "u.id, u.username, u.display_name, u.role, u.org_unit_id, o.path, o.name, u.all_customers_in_scope, u.active";
+
+// Reads the principal columns starting at `at` of a row selected with kPrincipalColumns.
+Principal principal_from(const storage::Row& row, std::size_t at) {
+  if (!row.boolean(at + 8)) throw AppError(ErrorCode::unauthenticated, "user is unknown or deactivated");
   Principal p;
-  p.user_id = row->i64(0);
-  p.username = row->str(1);
-  p.display_name = row->str(2);
-  p.role = role_from_code(row->str(3)).value_or(Role::auditor);
-  p.org_unit_id = row->i64(4);
-  p.org_path = row->str(5);
-  p.org_unit_name = row->str(6);
-  p.all_customers_in_scope = row->boolean(7);
+  p.user_id = row.i64(at);
+  p.username = row.str(at + 1);
+  p.display_name = row.str(at + 2);
+  p.role = role_from_code(row.str(at + 3)).value_or(Role::auditor);
+  p.org_unit_id = row.i64(at + 4);
+  p.org_path = row.str(at + 5);
+  p.org_unit_name = row.str(at + 6);
+  p.all_customers_in_scope = row.boolean(at + 7);
   return p;
+}
+
+}  // namespace
+
+Principal load_principal(storage::Connection& conn, std::int64_t user_id) {
+  auto row = conn.query_one(std::string("SELECT ") + kPrincipalColumns +
+                                " FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = ?",
+                            {user_id});
+  if (!row) throw AppError(ErrorCode::unauthenticated, "user is unknown or deactivated");
+  return principal_from(*row, 0);
 }
 
 Principal Guard::from_api_key(const std::string& key, const http::Request& request) {
@@ -30,16 +42,19 @@ Principal Guard::from_api_key(const std::string& key, const http::Request& reque
     throw AppError(ErrorCode::unauthenticated, "malformed API key");
   std::string prefix = key.substr(0, 12);
   auto conn = db_.acquire();
-  auto row = conn->query_one(
-      "SELECT id, key_hash, user_id, revoked_at, last_used_at FROM api_keys WHERE prefix = ?", {prefix});
+  // One statement for the key and its user: every screen pop passes here.
+  auto row = conn->query_one(std::string("SELECT k.id, k.key_hash, k.revoked_at, k.last_used_at, ") + kPrincipalColumns +
+                                 " FROM api_keys k JOIN users u ON u.id = k.user_id JOIN org_units o ON o.id = u.org_unit_id "
+                                 "WHERE k.prefix = ?",
+                             {prefix});
   if (!row || !constant_time_equal(row->str(1), token_hash(key)))
     throw AppError(ErrorCode::unauthenticated, "unknown API key");
-  if (!row->is_null(3)) throw AppError(ErrorCode::unauthenticated, "API key has been revoked");
-  Principal p = load_principal(*conn, row->i64(2));
+  if (!row->is_null(2)) throw AppError(ErrorCode::unauthenticated, "API key has been revoked");
+  Principal p = principal_from(*row, 4);
   p.via_api_key = true;
   Millis now = now_millis();
   // Record use at most once a minute: the screen pop must not write on every call.
-  if (row->is_null(4) || now - row->i64(4) > 60000)
+  if (row->is_null(3) || now - row->i64(3) > 60000)
     conn->execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", {now, row->i64(0)});
   return p;
 }
@@ -55,12 +70,14 @@ Principal Guard::authenticate(const http::Request& request) {
     std::string token = request.cookie(kSessionCookie);
     if (token.empty()) throw AppError(ErrorCode::unauthenticated, "please log in");
     auto conn = db_.acquire();
-    auto row = conn->query_one("SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = ?",
+    auto row = conn->query_one(std::string("SELECT s.csrf_token, s.expires_at, ") + kPrincipalColumns +
+                                   " FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.org_unit_id "
+                                   "WHERE s.token_hash = ?",
                                {token_hash(token)});
-    if (!row || row->i64(2) < now_millis())
+    if (!row || row->i64(1) < now_millis())
       throw AppError(ErrorCode::unauthenticated, "session expired; please log in again");
-    p = load_principal(*conn, row->i64(0));
-    p.csrf_token = row->str(1);
+    p = principal_from(*row, 2);
+    p.csrf_token = row->str(0);
     bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
     if (!safe && !constant_time_equal(request.header("x-csrf-token"), p.csrf_token))
       throw AppError(ErrorCode::csrf_failed, "missing or wrong X-CSRF-Token header");

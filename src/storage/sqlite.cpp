@@ -22,9 +22,10 @@ class SqliteConnection final : public Connection {
       throw AppError(ErrorCode::service_unavailable, "cannot open SQLite database '" + path + "': " + msg);
     }
     sqlite3_busy_timeout(db_, 10000);
+    // 16 MB page cache per connection: bounded memory with a full pool.
     exec_script(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;");
   }
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
