@@ -101,7 +101,8 @@ Table read_table(const std::string& bytes, const std::string& file_name) {
     while (reader.next(fields)) {
       if (t.rows.size() > kMaxRows)
         throw AppError(ErrorCode::validation_failed, "file too large", {{"file", "more than 2,000,000 rows"}});
-      t.rows.push_back(fields);
+      t.rows.push_back(std::move(fields));
+      fields.clear();
     }
   }
   // Drop trailing empty rows.
@@ -133,6 +134,24 @@ std::map<std::string, int> map_header(const std::vector<std::string>& header, co
     if (c.required && !index.count(c.code)) v.add(c.code, std::string("required column missing (") + c.zh + ")", 1);
   return index;
 }
+
+// Reads a cell by column code; the code's index is looked up once (codes are string literals).
+class ColumnReader {
+ public:
+  explicit ColumnReader(const std::map<std::string, int>& columns) : columns_(columns) {}
+  std::string operator()(const std::vector<std::string>& row, const char* code) {
+    auto it = cache_.find(code);
+    if (it == cache_.end()) {
+      auto found = columns_.find(code);
+      it = cache_.emplace(code, found == columns_.end() ? -1 : found->second).first;
+    }
+    return cell(row, it->second);
+  }
+
+ private:
+  const std::map<std::string, int>& columns_;
+  std::unordered_map<const char*, int> cache_;
+};
 
 struct OrgRef {
   std::int64_t id;
@@ -183,10 +202,7 @@ ImportCounts import_customers(Connection& conn, const auth::Principal& p, const 
   for (auto& r : conn.query("SELECT code, id, path, kind FROM org_units")) orgs[r.str(0)] = {r.i64(1), r.str(2), r.str(3)};
   std::unordered_map<std::string, std::pair<std::int64_t, std::string>> users;
   for (auto& r : conn.query("SELECT username, id, role FROM users WHERE active = 1")) users[r.str(0)] = {r.i64(1), r.str(2)};
-  auto c = [&](const std::vector<std::string>& row, const char* code) {
-    auto it = col.find(code);
-    return it == col.end() ? std::string() : cell(row, it->second);
-  };
+  ColumnReader c(col);
   auto scope = auth::customer_scope(p);
   std::unordered_map<std::string, std::int64_t> seen;  // credit code -> first row in file
   if (validate_only) {
@@ -298,11 +314,22 @@ ImportCounts import_customers(Connection& conn, const auth::Principal& p, const 
     });
     std::vector<std::pair<std::int64_t, std::size_t>> inserted;  // new id, index in parsed
     std::vector<std::int64_t> updated;
+    // Existing customers of this chunk, found by credit code a few hundred at a time.
+    std::unordered_map<std::string, storage::Row> existing_rows;
+    for (std::size_t i = start; i < end;) {
+      std::string sql = "SELECT id, org_path, manager_id, backup_manager_id, status, credit_code FROM customers WHERE credit_code IN (";
+      storage::Params codes;
+      for (; i < end && codes.size() < 500; ++i) {
+        sql += codes.empty() ? "?" : ",?";
+        codes.push_back(parsed[i].credit_code);
+      }
+      for (auto& r : conn.query(sql + ")", codes)) existing_rows.emplace(r.str(5), r);
+    }
     for (std::size_t i = start; i < end; ++i) {
       const CustomerRow& cr = parsed[i];
       if (errors.bad_rows.count(cr.row)) continue;  // only reached in valid_rows mode
-      auto existing = conn.query_one(
-          "SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?", {cr.credit_code});
+      auto found = existing_rows.find(cr.credit_code);
+      const storage::Row* existing = found == existing_rows.end() ? nullptr : &found->second;
       std::int64_t id;
       if (existing) {
         id = existing->i64(0);
@@ -375,10 +402,7 @@ std::optional<CustomerRef> find_customer(Connection& conn, const auth::Principal
 
 ImportCounts import_accounts(Connection& conn, const auth::Principal& p, const Table& t, const std::map<std::string, int>& col,
                              ErrorSink& errors, bool write, JobState* state) {
-  auto c = [&](const std::vector<std::string>& row, const char* code) {
-    auto it = col.find(code);
-    return it == col.end() ? std::string() : cell(row, it->second);
-  };
+  ColumnReader c(col);
   std::unordered_map<std::string, std::optional<CustomerRef>> customers;
   std::unordered_map<std::string, std::int64_t> lines, areas;
   std::unordered_map<std::int64_t, std::int64_t> area_line;
@@ -497,10 +521,7 @@ ImportCounts import_accounts(Connection& conn, const auth::Principal& p, const T
 
 ImportCounts import_contacts(Connection& conn, const auth::Principal& p, const Table& t, const std::map<std::string, int>& col,
                              ErrorSink& errors, bool write, JobState* state) {
-  auto c = [&](const std::vector<std::string>& row, const char* code) {
-    auto it = col.find(code);
-    return it == col.end() ? std::string() : cell(row, it->second);
-  };
+  ColumnReader c(col);
   std::unordered_map<std::string, std::optional<CustomerRef>> customers;
   ImportCounts counts;
   std::set<std::int64_t> touched;
