@@ -624,6 +624,8 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
       else if (kind == "accounts") import_accounts(conn, p, table, col, errors, false, state);
       else import_contacts(conn, p, table, col, errors, false, state);
     });
+    // Customers are written from their parsed rows: free the raw cells (half the peak memory).
+    if (kind == "customers") { auto discard = std::move(table.rows); }
   }
   bool header_broken = !header_issues.ok();
   if (errors.count > 0 && (!only_valid || header_broken)) {
