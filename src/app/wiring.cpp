@@ -2,6 +2,7 @@
 
 #include "app/system_api.hpp"
 #include "audit/api.hpp"
+#include "calendar/api.hpp"
 #include "auth/api.hpp"
 #include "customers/api.hpp"
 #include "customers/import.hpp"
@@ -38,6 +39,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   org::register_routes(router, *impl_->guard);
   audit::register_routes(router, *impl_->guard);
   customers::register_routes(router, *impl_->guard);
+  calendar::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   http::ServerOptions server_options;
   server_options.address = config.address;

@@ -549,5 +549,30 @@ TEST_P(Api, MessagesInChineseWhenAsked) {
   EXPECT_EQ(nf.json().at("error").at("message").as_string(), "客户不存在");
 }
 
+TEST_P(Api, DeadlineCalculatorOnTheOfficialCalendar) {
+  auto c = as("dispatcher01");
+  // A complaint on Friday 2025-09-26 20:00 with 5 working days: Sun 09-28 is a make-up working day,
+  // 10-01..10-08 are National Day; day 5 is Fri 10-10, due at its end.
+  auto r = c.get("/api/v1/calendar/deadline?from=2025-09-26T20:00:00%2B08:00&amount=5&unit=working_days");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto v = r.json();
+  EXPECT_EQ(v.at("due").as_string(), "2025-10-10T16:00:00.000Z");
+  EXPECT_EQ(v.at("due_local_date").as_string(), "2025-10-10");
+  EXPECT_EQ(v.at("counted_days").at(0).at("date").as_string(), "2025-09-28");
+  EXPECT_EQ(v.at("counted_days").at(0).at("kind").as_string(), "makeup_working_day");
+  bool national_day_skipped = false;
+  for (auto& d : v.at("skipped_days").as_array())
+    if (d.at("date").as_string() == "2025-10-01" && d.at("kind").as_string() == "off_day") national_day_skipped = true;
+  EXPECT_TRUE(national_day_skipped);
+  auto hours = c.get("/api/v1/calendar/deadline?from=2026-02-16T10:00:00Z&amount=24&unit=hours").json();
+  EXPECT_EQ(hours.at("due").as_string(), "2026-02-17T10:00:00.000Z");
+  auto bad = c.get("/api/v1/calendar/deadline?from=yesterday&amount=0&unit=weeks");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.detail("from"), "");
+  auto missing_year = c.get("/api/v1/calendar/deadline?from=2030-01-02T09:00:00%2B08:00&amount=3&unit=working_days");
+  EXPECT_EQ(missing_year.status, 422);
+  EXPECT_EQ(fresh().get("/api/v1/calendar/deadline?from=2025-09-26T20:00:00Z&amount=5&unit=hours").status, 401);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
