@@ -1,6 +1,7 @@
 #include "customers/import.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <map>
 #include <mutex>
@@ -37,6 +38,11 @@ struct JobState {
   std::atomic<std::int64_t> processed{0};
   std::atomic<std::int64_t> total{0};
   std::atomic<bool> cancel{false};
+  // A cancel may arrive at another server sharing the database: the durable flag is read too,
+  // at most every few seconds (a read on its own connection; WAL readers never wait for the writer).
+  storage::Database* db = nullptr;
+  std::int64_t job_id = 0;
+  std::chrono::steady_clock::time_point next_db_check{};
 };
 
 const std::size_t kMaxReportedErrors = 1000;
@@ -173,6 +179,13 @@ struct ErrorSink {
 void check_progress(JobState* state, std::int64_t done) {
   if (!state) return;
   state->processed = done;
+  auto now = std::chrono::steady_clock::now();
+  if (!state->cancel && state->db && now >= state->next_db_check) {
+    state->next_db_check = now + std::chrono::seconds(2);
+    state->cancel = state->db->read([&](Connection& conn) {
+      return conn.query_i64("SELECT cancel_requested FROM import_jobs WHERE id = ?", {state->job_id}) != 0;
+    });
+  }
   if (state->cancel) throw Cancelled{};
 }
 
@@ -643,6 +656,10 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
     if (kind == "customers") c = import_customers(conn, p, table, col, errors, only_valid, state, false, parsed);
     else if (kind == "accounts") c = import_accounts(conn, p, table, col, errors, true, state);
     else c = import_contacts(conn, p, table, col, errors, true, state);
+    if (state) {  // a last look at the cancel flag before committing
+      state->next_db_check = {};
+      check_progress(state, result.total_rows);
+    }
     bj::object summary{{"job_id", job_id}, {"file_name", file_name}, {"kind", kind}, {"mode", mode},
                        {"rows", result.total_rows}, {"inserted", c.inserted}, {"updated", c.updated},
                        {"skipped_rows_with_errors", static_cast<std::int64_t>(errors.bad_rows.size())}};
@@ -727,6 +744,8 @@ class ImportRunner {
           {kind, std::string(bytes.compare(0, 2, "PK") == 0 ? "xlsx" : "csv"), file_name, mode, p.user_id, now_millis()});
     });
     auto state = std::make_shared<JobState>();
+    state->db = &guard_.db();
+    state->job_id = id;
     std::lock_guard lock(mutex_);
     states_[id] = state;
     threads_.emplace_back([this, p, kind, mode, file_name, bytes = std::move(bytes), id, state] {

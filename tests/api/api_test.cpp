@@ -574,5 +574,33 @@ TEST_P(Api, DeadlineCalculatorOnTheOfficialCalendar) {
   EXPECT_EQ(fresh().get("/api/v1/calendar/deadline?from=2025-09-26T20:00:00Z&amount=5&unit=hours").status, 401);
 }
 
+TEST_P(Api, CancellingAnImportWritesNothing) {
+  std::string csv = "客户名称*,统一社会信用代码*,所属单位编码*\n";
+  for (int i = 0; i < 30000; ++i) csv += "取消测试" + std::to_string(i) + "号有限公司," + valid_credit_code(100000 + i) + ",DC01\n";
+  auto started = admin->request("POST", "/api/v1/imports?kind=customers&file_name=big.csv", csv, "text/csv");
+  ASSERT_EQ(started.status, 202);
+  auto id = started.json().at("id").as_int64();
+  auto cancel = admin->request("POST", "/api/v1/imports/" + std::to_string(id) + "/cancel");
+  auto job = wait_import(*admin, id);
+  if (cancel.status == 202) {
+    EXPECT_EQ(job.at("status").as_string(), "cancelled");
+    EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%8F%96%E6%B6%88%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 0);  // 取消测试
+  } else {
+    EXPECT_EQ(cancel.status, 409);  // it had already finished
+  }
+  auto again = admin->request("POST", "/api/v1/imports/" + std::to_string(id) + "/cancel");
+  EXPECT_EQ(again.status, 409);
+  // A cancel received by another server sharing the database only sets the durable flag.
+  auto second = admin->request("POST", "/api/v1/imports?kind=customers&file_name=big2.csv", csv, "text/csv");
+  ASSERT_EQ(second.status, 202);
+  auto second_id = second.json().at("id").as_int64();
+  servers()[GetParam()].instance->db().transaction([&](storage::Connection& conn) {
+    conn.execute("UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?", {second_id});
+  });
+  auto second_job = wait_import(*admin, second_id);
+  EXPECT_EQ(second_job.at("status").as_string(), "cancelled");
+  EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%8F%96%E6%B6%88%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
