@@ -102,7 +102,12 @@ Table read_table(const std::string& bytes, const std::string& file_name) {
   if (xlsx) {
     t.rows = io::read_xlsx_first_sheet(bytes);
   } else {
-    io::CsvReader reader(bytes);
+    // Excel on Chinese Windows saves CSV in GBK/GB18030: accept it by converting to UTF-8.
+    std::string converted;
+    if (!is_valid_utf8(bytes)) {
+      if (auto utf8 = text::gb18030_to_utf8(bytes)) converted = std::move(*utf8);
+    }
+    io::CsvReader reader(converted.empty() ? std::string_view(bytes) : std::string_view(converted));
     std::vector<std::string> fields;
     while (reader.next(fields)) {
       if (t.rows.size() > kMaxRows)

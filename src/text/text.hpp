@@ -37,6 +37,7 @@
 // A phrase may, rarely, match across the boundary of two runs (the end of one name and the
 // start of the next); that only adds a harmless extra hit. Identifiers are matched by
 // prefix, not by suffix.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,10 @@ namespace lianxin::text {
 // Invalid UTF-8 is replaced by U+FFFD first. Throws std::runtime_error if the OpenCC
 // configuration cannot be loaded.
 std::string to_simplified(std::string_view utf8);
+
+// GBK / GB18030 bytes (what Excel on Chinese Windows writes for "CSV") as UTF-8; nullopt when the
+// bytes are not valid GB18030.
+std::optional<std::string> gb18030_to_utf8(std::string_view bytes);
 std::string to_traditional(std::string_view utf8);
 
 // For each Han character its toneless lower-case pinyin syllable (u-umlaut as v);

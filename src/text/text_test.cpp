@@ -360,3 +360,10 @@ TEST_F(Fts5RoundTrip, HostileInputNeverBreaksTheQuery) {
   for (const char* s : hostile) search(s);  // search() fails the test on any SQLite error
   EXPECT_EQ(search("^yunnan"), search("yunnan"));
 }
+
+TEST(Encoding, Gb18030ToUtf8) {
+  // "客户" in GBK is BF CD BB A7.
+  EXPECT_EQ(lianxin::text::gb18030_to_utf8("\xBF\xCD\xBB\xA7,abc"), std::optional<std::string>("客户,abc"));
+  EXPECT_EQ(lianxin::text::gb18030_to_utf8("plain ascii"), std::optional<std::string>("plain ascii"));
+  EXPECT_FALSE(lianxin::text::gb18030_to_utf8("\xFF\xFF\xFF").has_value());  // not GB18030
+}

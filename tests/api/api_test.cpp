@@ -602,5 +602,19 @@ TEST_P(Api, CancellingAnImportWritesNothing) {
   EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%8F%96%E6%B6%88%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 0);
 }
 
+TEST_P(Api, ImportAcceptsGbkCsvFromChineseExcel) {
+  // "客户名称*,统一社会信用代码*,所属单位编码*" and "编码测试有限公司" encoded in GBK, as Excel saves CSV.
+  std::string csv = std::string("\xBF\xCD\xBB\xA7\xC3\xFB\xB3\xC6*,\xCD\xB3\xD2\xBB\xC9\xE7\xBB\xE1\xD0\xC5\xD3\xC3\xB4\xFA\xC2\xEB*,"
+                                "\xCB\xF9\xCA\xF4\xB5\xA5\xCE\xBB\xB1\xE0\xC2\xEB*\n\xB1\xE0\xC2\xEB\xB2\xE2\xCA\xD4\xD3\xD0\xCF\xDE\xB9\xAB\xCB\xBE,") +
+                    valid_credit_code(11001) + ",DC01\n";
+  auto r = admin->request("POST", "/api/v1/imports?kind=customers&file_name=gbk.csv", csv, "text/csv");
+  ASSERT_EQ(r.status, 202);
+  auto job = wait_import(*admin, r.json().at("id").as_int64());
+  EXPECT_EQ(job.at("status").as_string(), "succeeded") << boost::json::serialize(job);
+  auto found = admin->get("/api/v1/search?q=" + std::string("%E7%BC%96%E7%A0%81%E6%B5%8B%E8%AF%95")).json();  // 编码测试
+  ASSERT_EQ(found.at("items").as_array().size(), 1u);
+  EXPECT_EQ(found.at("items").at(0).at("name").as_string(), "编码测试有限公司");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::ValuesIn(storage::test_backends("api_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });

@@ -274,7 +274,7 @@ const en: MessageSchema = {
     template: 'Template',
     file: 'File',
     chooseFile: 'Choose file',
-    fileHint: 'CSV (UTF-8) or XLSX',
+    fileHint: 'CSV (UTF-8, or GBK as saved by Chinese Excel) or XLSX',
     start: 'Start import',
     cancel: 'Cancel import',
     cancelConfirm: 'Cancel this import?',

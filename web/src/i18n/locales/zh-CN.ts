@@ -273,7 +273,7 @@ const zhCN = {
     template: '下载模板',
     file: '导入文件',
     chooseFile: '选择文件',
-    fileHint: '支持 CSV（UTF-8）或 XLSX 文件',
+    fileHint: '支持 CSV（UTF-8 或 Excel 默认的 GBK 编码）或 XLSX 文件',
     start: '开始导入',
     cancel: '取消导入',
     cancelConfirm: '确定取消该导入任务吗？',
