@@ -35,6 +35,12 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.lookup', permission: 'customer.read' },
   },
   {
+    path: 'calendar/deadline',
+    name: 'deadline',
+    component: () => import('@/views/calendar/deadline.vue'),
+    meta: { title: 'menu.deadline', permission: 'reference.read' },
+  },
+  {
     path: 'imports',
     name: 'imports',
     component: () => import('@/views/import/index.vue'),
