@@ -9,7 +9,7 @@ packages=(
   libsodium-dev libspdlog-dev libcli11-dev libicu-dev libopencc-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev
-  nodejs npm chromium fonts-noto-cjk wrk
+  nodejs npm chromium fonts-noto-cjk wrk curl python3
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -18,6 +18,7 @@ for p in "${packages[@]}"; do
     case "$p" in
       nodejs) command -v node >/dev/null && continue ;;
       npm) command -v npm >/dev/null && continue ;;
+      python3) command -v python3 >/dev/null && continue ;;
     esac
     missing+=("$p")
   fi
