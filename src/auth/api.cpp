@@ -212,6 +212,12 @@ Response export_users(Guard& guard, RouteContext& ctx) {
   return out;
 }
 
+// A user as the list shows it (with org unit name and lock state): what create/update/unlock return.
+std::string user_item(storage::Connection& conn, std::int64_t id) {
+  auto row = conn.query_one(kUserColumns + std::string(" WHERE u.id = ?"), {id});
+  return json::serialize(user_row_json(*row, now_millis()));
+}
+
 struct UserInput {
   std::optional<std::string> display_name, password, role, mobile;
   std::optional<std::int64_t> org_unit_id;
@@ -265,7 +271,7 @@ Response create_user(Guard& guard, RouteContext& ctx) {
          std::int64_t{in.all_customers_in_scope.value_or(false) ? 1 : 0}, now, now});
     std::string after = user_snapshot(conn, id);
     audit::record(conn, admin.actor(), {"create", "user", std::to_string(id), "", "", after});
-    return Response::json(after, 201);
+    return Response::json(user_item(conn, id), 201);
   });
 }
 
@@ -304,7 +310,7 @@ Response update_user(Guard& guard, RouteContext& ctx) {
     std::string after = user_snapshot(conn, id);
     audit::record(conn, admin.actor(), {"update", "user", std::to_string(id), "", before,
                                         hash ? after.substr(0, after.size() - 1) + ",\"password\":\"changed\"}" : after});
-    return Response::json(after);
+    return Response::json(user_item(conn, id));
   });
 }
 
@@ -316,7 +322,7 @@ Response unlock_user(Guard& guard, RouteContext& ctx) {
     if (!current || !org_in_scope(admin, current->str(0))) throw_not_found("user");
     conn.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", {id});
     audit::record(conn, admin.actor(), {"unlock", "user", std::to_string(id), "", "", ""});
-    return Response::json(user_snapshot(conn, id));
+    return Response::json(user_item(conn, id));
   });
 }
 
