@@ -206,6 +206,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
     std::vector<Gen> generated;
     generated.reserve(static_cast<std::size_t>(o.customers));
     std::set<std::string> names;
+    std::map<std::int64_t, std::string> org_paths;
     std::int64_t account_seq = 530000000;
     for (int i = 0; i < o.customers; ++i) {
       const IndustryKind& ind = kIndustries[static_cast<std::size_t>(rng.between(0, static_cast<int>(kIndustries.size()) - 1))];
@@ -219,7 +220,9 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
       std::int64_t station = station_ids[county * 3 + static_cast<std::size_t>(rng.between(0, 2))];
       bool at_station = rng.uniform() < 0.7;
       std::int64_t org = at_station ? station : county_ids[county];
-      std::string path = path_of(conn, org);
+      auto cached = org_paths.find(org);
+      if (cached == org_paths.end()) cached = org_paths.emplace(org, path_of(conn, org)).first;
+      const std::string& path = cached->second;
       double kwh = ind.kwh_scale * std::pow(rng.uniform(), 6.0) * 3.0 + 1000.0 * rng.between(1, 50);
       bool two_part = kwh > 2e6;
       std::string code = credit_code(rng, used_codes);

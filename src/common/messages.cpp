@@ -65,7 +65,13 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"the server stopped during the import; nothing was imported", "导入过程中服务器停止，未导入任何数据"},
       {"internal error; quote request id {}", "系统内部错误，请提供请求编号 {} 联系管理员"},
       {"database unavailable: {}", "数据库暂不可用，请稍后重试"},
+      {"the working-day calendar does not cover {}; an administrator must import that year's holiday schedule",
+       "工作日历未包含 {} 年，请管理员导入该年的节假日安排"},
       // field messages
+      {"must be a positive whole number", "应为正整数"},
+      {"must be one of minutes, hours, working_days", "应为 minutes（分钟）、hours（小时）或 working_days（工作日）"},
+      {"is too large: at most {}", "过大：最多 {}"},
+      {"must not be before from", "不能早于起算时间"},
       {"is required", "必填"},
       {"must not be empty", "不能为空"},
       {"must be a string", "应为文本"},

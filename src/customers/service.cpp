@@ -854,7 +854,7 @@ bool line_in_scope(Connection& conn, const auth::Principal& p, std::int64_t line
   return r && auth::org_in_scope(p, r->str(0));
 }
 
-std::int64_t check_account(Connection& conn, const auth::Principal& p, const AccountFields& f, bool creating,
+void check_account(Connection& conn, const auth::Principal& p, const AccountFields& f, bool creating,
                            std::optional<std::int64_t> self_id, Validator& v) {
   if (given(f.account_no)) {
     if (!*f.account_no || (*f.account_no)->empty()) v.add("account_no", "is required");
@@ -898,7 +898,6 @@ std::int64_t check_account(Connection& conn, const auth::Principal& p, const Acc
     else if (line_id && t->i64(0) != *line_id) v.add("transformer_area_id", "this transformer area is not on the given line");
   }
   if (given(f.name) && *f.name && (*f.name)->size() > 200) v.add("name", "is longer than 200 bytes");
-  return 0;
 }
 
 void check_contact(const ContactFields& f, bool creating, Validator& v, ContactFields& normalized) {
@@ -1145,12 +1144,12 @@ std::int64_t ensure_search_index(storage::Database& db) {
     auto r = conn.query_one("SELECT value FROM app_state WHERE key = 'search_document_version'");
     return r ? r->str(0) : std::string();
   });
-  std::int64_t total = db.read([](Connection& conn) { return conn.query_i64("SELECT COUNT(*) FROM customers"); });
-  if (stored == wanted || (stored.empty() && total == 0)) {
-    if (stored.empty())
-      db.transaction([&](Connection& conn) {
-        conn.execute("INSERT INTO app_state(key, value) VALUES ('search_document_version', ?)", {wanted});
-      });
+  if (stored == wanted) return 0;
+  bool empty = stored.empty() && db.read([](Connection& conn) { return !conn.query_one("SELECT id FROM customers LIMIT 1"); });
+  if (empty) {  // nothing to index: just record the format
+    db.transaction([&](Connection& conn) {
+      conn.execute("INSERT INTO app_state(key, value) VALUES ('search_document_version', ?)", {wanted});
+    });
     return 0;
   }
   // Batches by id range; each batch reads its accounts and phones with one query each.

@@ -266,7 +266,6 @@ struct Server::Impl {
     std::array<char, 16384> scratch;
   };
 
-  void run_session(std::shared_ptr<Session> s) { s->read(); }
 
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -279,7 +278,7 @@ struct Server::Impl {
         std::string remote;
         auto ep = socket.remote_endpoint(ignored);
         if (!ignored) remote = ep.address().to_string();
-        run_session(std::make_shared<Session>(this, beast::tcp_stream(std::move(socket)), std::move(remote)));
+        std::make_shared<Session>(this, beast::tcp_stream(std::move(socket)), std::move(remote))->read();
       }
       if (!stopping) accept();
     });

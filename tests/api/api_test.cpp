@@ -571,6 +571,9 @@ TEST_P(Api, DeadlineCalculatorOnTheOfficialCalendar) {
   EXPECT_NE(bad.detail("from"), "");
   auto missing_year = c.get("/api/v1/calendar/deadline?from=2030-01-02T09:00:00%2B08:00&amount=3&unit=working_days");
   EXPECT_EQ(missing_year.status, 422);
+  auto missing_zh = c.request("GET", "/api/v1/calendar/deadline?from=2030-01-02T09:00:00%2B08:00&amount=3&unit=working_days", "",
+                              "application/json", {{"Accept-Language", "zh-CN"}});
+  EXPECT_EQ(missing_zh.detail("from"), "工作日历未包含 2030 年，请管理员导入该年的节假日安排");
   EXPECT_EQ(fresh().get("/api/v1/calendar/deadline?from=2025-09-26T20:00:00Z&amount=5&unit=hours").status, 401);
 }
 
