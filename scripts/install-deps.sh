@@ -10,6 +10,7 @@ packages=(
   libxlsxwriter-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev
   nodejs npm chromium fonts-noto-cjk wrk curl python3
+  python3-aiosmtpd  # the local SMTP server of the notification tests (src/notify)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -30,6 +30,14 @@ void apply_setting(Config& c, const std::string& key, const std::string& value, 
   else if (key == "log_level") c.log_level = value;
   else if (key == "secure_cookie") c.secure_cookie = value == "true" || value == "1";
   else if (key == "session_hours") c.session_hours = to_int(value, key, origin, 1, 24 * 30);
+  else if (key == "jobs") c.jobs = value == "true" || value == "1";
+  else if (key == "jobs_interval_ms") c.jobs_interval_ms = to_int(value, key, origin, 50, 60'000);
+  else if (key == "smtp_url") c.smtp_url = value;
+  else if (key == "smtp_from") c.smtp_from = value;
+  else if (key == "smtp_user") c.smtp_user = value;
+  else if (key == "smtp_password") c.smtp_password = value;
+  else if (key == "sms_gateway_url") c.sms_gateway_url = value;
+  else if (key == "sms_api_key") c.sms_api_key = value;
   else throw std::runtime_error(origin + ": unknown setting '" + key + "'");
 }
 
@@ -47,7 +55,9 @@ Config load_config(const std::string& path, bool required) {
     if (eq == std::string::npos) throw std::runtime_error(path + ":" + std::to_string(number) + ": expected key = value");
     apply_setting(c, trim(t.substr(0, eq)), trim(t.substr(eq + 1)), path + ":" + std::to_string(number));
   }
-  static const char* keys[] = {"db", "address", "port", "threads", "db_pool", "static_dir", "log_level", "secure_cookie", "session_hours"};
+  static const char* keys[] = {"db", "address", "port", "threads", "db_pool", "static_dir", "log_level", "secure_cookie",
+                               "session_hours", "jobs", "jobs_interval_ms", "smtp_url", "smtp_from", "smtp_user", "smtp_password",
+                               "sms_gateway_url", "sms_api_key"};
   for (const char* key : keys) {
     std::string env = "LIANXIN_" + std::string(key);
     for (char& ch : env) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

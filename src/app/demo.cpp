@@ -344,6 +344,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
     audit::record(conn, auth::Actor{0, "system", "", ""},
                   {"seed_demo", "database", "", "", "", "{\"customers\":" + std::to_string(o.customers) + ",\"seed\":" + std::to_string(o.seed) + "}"});
   });
+  seed_demo_claims(db, o.seed, o.claims);
 }
 
 }  // namespace lianxin::app

@@ -10,6 +10,7 @@ struct DemoOptions {
   std::uint64_t seed = 20261122;
   int customers = 50000;
   int key_accounts = 500;
+  int claims = 300;  // demo claims of the last two months, in every state
   std::string password = "Lianxin@2026";
 };
 
@@ -17,5 +18,7 @@ struct DemoOptions {
 bool database_is_empty(storage::Database& db);
 // Generates a fictional city bureau reproducibly (fixed seed) in one transaction.
 void seed_demo(storage::Database& db, const DemoOptions& options);
+// Routing rules for the demo bureaus and `count` claims worked through the claims service.
+void seed_demo_claims(storage::Database& db, std::uint64_t seed, int count);
 
 }  // namespace lianxin::app

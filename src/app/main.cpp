@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   auto* demo_cmd = cli.add_subcommand("demo", "seed an empty database with reproducible demo data, then serve");
   add_common(demo_cmd, common, true);
   demo_cmd->add_option("--customers", demo.customers, "number of customers to generate");
+  demo_cmd->add_option("--claims", demo.claims, "number of demo claims to generate");
   demo_cmd->add_option("--seed", demo.seed, "random seed");
   bool seed_only = false;
   demo_cmd->add_flag("--seed-only", seed_only, "seed and exit without serving");

@@ -3,6 +3,11 @@
 #include "app/system_api.hpp"
 #include "audit/api.hpp"
 #include "calendar/api.hpp"
+#include "calendar/store.hpp"
+#include "claims/api.hpp"
+#include "claims/service.hpp"
+#include "jobs/scheduler.hpp"
+#include "notify/notify.hpp"
 #include "auth/api.hpp"
 #include "customers/api.hpp"
 #include "customers/import.hpp"
@@ -19,6 +24,7 @@ struct Instance::Impl {
   std::unique_ptr<auth::Guard> guard;
   std::shared_ptr<http::Router> router = std::make_shared<http::Router>();
   std::shared_ptr<customers::ImportRunner> imports;
+  std::unique_ptr<jobs::Scheduler> scheduler;
   std::unique_ptr<http::Server> server;
 };
 
@@ -28,6 +34,8 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   auto report = storage::migrate(*impl_->db);
   for (auto& name : report.applied) spdlog::info("applied migration {}", name);
   customers::fail_interrupted_imports(*impl_->db);
+  if (auto years = calendar::ensure_shipped(*impl_->db); !years.empty())
+    spdlog::info("loaded {} shipped holiday schedules into the national calendar", years.size());
   if (auto n = customers::ensure_search_index(*impl_->db); n > 0) spdlog::info("rebuilt the search index of {} customers", n);
   auth::GuardOptions options;
   options.session_ttl_millis = static_cast<long long>(config.session_hours) * 3600 * 1000;
@@ -40,7 +48,15 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   audit::register_routes(router, *impl_->guard);
   customers::register_routes(router, *impl_->guard);
   calendar::register_routes(router, *impl_->guard);
+  claims::register_routes(router, *impl_->guard);
+  notify::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
+  jobs::SchedulerOptions job_options;
+  job_options.interval_ms = config.jobs_interval_ms;
+  job_options.delivery = {config.smtp_url,       config.smtp_from,   config.smtp_user,
+                          config.smtp_password,  config.sms_gateway_url, config.sms_api_key};
+  impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}},
+                                                       job_options);
   http::ServerOptions server_options;
   server_options.address = config.address;
   server_options.port = static_cast<unsigned short>(config.port);
@@ -55,10 +71,15 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
 
 Instance::~Instance() {
   if (impl_->server) impl_->server.reset();
+  if (impl_->scheduler) impl_->scheduler->stop();
   impl_->imports.reset();
 }
 
-unsigned short Instance::start() { return impl_->server->start(); }
+unsigned short Instance::start() {
+  if (impl_->config.jobs) impl_->scheduler->start();
+  return impl_->server->start();
+}
+jobs::Scheduler& Instance::scheduler() { return *impl_->scheduler; }
 void Instance::wait(bool handle_signals) { impl_->server->wait(handle_signals); }
 void Instance::stop() { impl_->server->stop(); }
 storage::Database& Instance::db() { return *impl_->db; }

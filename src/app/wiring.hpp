@@ -6,6 +6,10 @@
 #include "http/server.hpp"
 #include "storage/db.hpp"
 
+namespace lianxin::jobs {
+class Scheduler;
+}
+
 namespace lianxin::app {
 
 class Instance {
@@ -13,10 +17,11 @@ class Instance {
   // Opens the database and applies pending migrations; does not listen yet.
   explicit Instance(const Config& config);
   ~Instance();
-  unsigned short start();  // returns the bound port
+  unsigned short start();  // returns the bound port; starts the background worker unless config.jobs is off
   void wait(bool handle_signals);
   void stop();
   storage::Database& db();
+  jobs::Scheduler& scheduler();  // tests drive steps at chosen instants
   std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:

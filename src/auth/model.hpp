@@ -30,6 +30,12 @@ enum class Permission {
   apikey_admin,
   audit_read,
   reference_read,
+  claim_read,       // see claims in scope, their clocks and the analysis
+  claim_intake,     // register claims, chase, add notes and attachments
+  claim_dispatch,   // dispatch, transfer, reopen, escalate by hand
+  claim_handle,     // accept, return, contact, arrive, wait, close (the handling department)
+  claim_callback,   // callback (回访), service recovery, accountability
+  claim_admin,      // SLA policies, routing rules, calendars, claim settings
 };
 
 // Who is acting, for the audit log and the timeline.

@@ -46,26 +46,35 @@ const char* permission_code(Permission p) {
     case Permission::apikey_admin: return "apikey.admin";
     case Permission::audit_read: return "audit.read";
     case Permission::reference_read: return "reference.read";
+    case Permission::claim_read: return "claim.read";
+    case Permission::claim_intake: return "claim.intake";
+    case Permission::claim_dispatch: return "claim.dispatch";
+    case Permission::claim_handle: return "claim.handle";
+    case Permission::claim_callback: return "claim.callback";
+    case Permission::claim_admin: return "claim.admin";
   }
   return "";
 }
 
 const std::vector<Permission>& permissions_of(Role role) {
   using P = Permission;
-  static const std::vector<P> administrator = {P::customer_read,   P::customer_write, P::customer_import,
-                                               P::customer_export, P::customer_merge, P::interaction_write,
-                                               P::user_admin,      P::org_admin,      P::apikey_admin,
-                                               P::audit_read,      P::reference_read};
-  static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read};
-  static const std::vector<P> marketing = {P::customer_read,   P::customer_write, P::customer_import,
-                                           P::customer_export, P::customer_merge, P::interaction_write,
-                                           P::reference_read};
-  static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export,
-                                         P::interaction_write, P::reference_read};
-  static const std::vector<P> dispatcher = {P::customer_read, P::interaction_write, P::reference_read};
-  static const std::vector<P> handler = {P::customer_read, P::interaction_write, P::reference_read};
-  static const std::vector<P> planner = {P::customer_read, P::customer_export, P::reference_read};
-  static const std::vector<P> auditor = {P::customer_read, P::audit_read, P::reference_read};
+  static const std::vector<P> administrator = {
+      P::customer_read, P::customer_write, P::customer_import, P::customer_export, P::customer_merge,
+      P::interaction_write, P::user_admin, P::org_admin, P::apikey_admin, P::audit_read, P::reference_read,
+      P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin};
+  static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read,
+                                        P::claim_read, P::claim_dispatch};
+  static const std::vector<P> marketing = {P::customer_read, P::customer_write, P::customer_import, P::customer_export,
+                                           P::customer_merge, P::interaction_write, P::reference_read, P::claim_read,
+                                           P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin};
+  static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export, P::interaction_write,
+                                         P::reference_read, P::claim_read, P::claim_intake, P::claim_handle};
+  static const std::vector<P> dispatcher = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,
+                                            P::claim_intake, P::claim_dispatch, P::claim_callback};
+  static const std::vector<P> handler = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,
+                                         P::claim_handle};
+  static const std::vector<P> planner = {P::customer_read, P::customer_export, P::reference_read, P::claim_read};
+  static const std::vector<P> auditor = {P::customer_read, P::audit_read, P::reference_read, P::claim_read};
   switch (role) {
     case Role::administrator: return administrator;
     case Role::leader: return leader;

@@ -5,11 +5,9 @@
 
 namespace lianxin::calendar {
 
-// The national calendar built from the schedules shipped in data/holidays-cn (2020–2026).
-// Administrator-imported years and regional overrides come with the claims module.
-const Calendar& shipped_calendar();
-
-// GET /api/v1/calendar/deadline — the deadline calculator staff use to check any answer.
+// GET /api/v1/calendar/deadline — the deadline calculator staff use to check any answer — and the
+// administration of stored calendars (/api/v1/calendars…: import a year, edit a day, regional
+// overrides); every change recomputes open deadlines and is audited.
 void register_routes(http::Router& router, auth::Guard& guard);
 
 }  // namespace lianxin::calendar

@@ -386,6 +386,25 @@ TEST(Progress, ClockUnits) {
   EXPECT_EQ(progress_at(china(), start, contact, {}, start - kHour).elapsed_ms, 0);
 }
 
+TEST(Milestones, ReminderPointsFollowCountedTime) {
+  // 5 working days from Friday 2025-09-26 20:00: counted days 09-28, 09-29, 09-30, 10-09, 10-10.
+  // Half of the 120 counted hours = 60 h = 09-28, 09-29 whole and 12:00 on 09-30.
+  const Millis start = at("2025-09-26T20:00:00+08:00");
+  auto points = milestones(china(), start, {5, Unit::working_days}, {}, {500, 750, 1000});
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(format_iso_utc(*points[0]), "2025-09-30T04:00:00.000Z");  // 09-30 12:00 +08:00
+  EXPECT_EQ(format_iso_utc(*points[1]), "2025-10-09T10:00:00.000Z");  // 90 h: 72 h + 18 h of 10-09
+  EXPECT_EQ(points[2], compute_deadline(china(), start, {5, Unit::working_days}).due);
+  // A pause over National Day costs nothing; an open pause holds every later point.
+  auto held = milestones(china(), start, {24, Unit::hours}, {{start + kHour, std::nullopt}}, {500, 1000});
+  EXPECT_FALSE(held[0]);
+  EXPECT_FALSE(held[1]);
+  auto early = milestones(china(), start, {24, Unit::hours}, {{start + 13 * kHour, std::nullopt}}, {500, 1000});
+  EXPECT_EQ(early[0], start + 12 * kHour);
+  EXPECT_FALSE(early[1]);
+  expect_invalid([&] { milestones(china(), start, {24, Unit::hours}, {}, {0}); }, "reminders[0]");
+}
+
 TEST(Progress, WorkingDaysAcrossNationalDay) {
   const Millis start = at("2025-09-26T20:00:00+08:00");
   const Duration reply{5, Unit::working_days};

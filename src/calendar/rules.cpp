@@ -271,6 +271,30 @@ Deadline compute_deadline(const Calendar& calendar, Millis from, const Duration&
   return deadline;
 }
 
+std::vector<std::optional<Millis>> milestones(const Calendar& calendar, Millis from, const Duration& duration,
+                                              const std::vector<Pause>& pauses, const std::vector<int>& permille,
+                                              const DeadlineOptions& options) {
+  const std::vector<Interval> intervals = validated(from, duration, pauses, options);
+  {
+    Validator validator;
+    for (std::size_t i = 0; i < permille.size(); ++i)
+      if (permille[i] < 1 || permille[i] > 1000)
+        validator.add("reminders[" + std::to_string(i) + "]", "must be between 1 and 1000 thousandths");
+    validator.throw_if_failed();
+  }
+  const Millis budget = budget_of(duration, options);
+  std::vector<std::optional<Millis>> out;
+  out.reserve(permille.size());
+  for (int share : permille) {
+    // At least 1 ms of counted time, so a tiny share still lies after the start.
+    const Millis part = std::max<Millis>(1, budget * share / 1000);
+    Walked walked{Walker(intervals, part, kForever), {}, {}};
+    walk(calendar, from, duration.unit, walked, false);
+    out.push_back(walked.walker.reached());
+  }
+  return out;
+}
+
 const char* urgency_name(Urgency urgency) {
   switch (urgency) {
     case Urgency::normal: return "normal";

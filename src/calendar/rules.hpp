@@ -106,6 +106,14 @@ Deadline add_working_days(const Calendar& calendar, Millis from, std::int64_t da
 Deadline compute_deadline(const Calendar& calendar, Millis from, const Duration& duration,
                           const std::vector<Pause>& pauses = {}, const DeadlineOptions& options = {});
 
+// The instants at which the given shares (in thousandths, 1..1000) of a clock's counted time are
+// used up — the reminder points of a clock (1000 = the due). nullopt where an open pause holds the
+// clock before the share is reached. Validates as compute_deadline; a share outside 1..1000 throws
+// validation_failed naming "reminders[i]".
+std::vector<std::optional<Millis>> milestones(const Calendar& calendar, Millis from, const Duration& duration,
+                                              const std::vector<Pause>& pauses, const std::vector<int>& permille,
+                                              const DeadlineOptions& options = {});
+
 // ---------------------------------------------------------------------------------------------
 // Progress of a clock at an instant, for amber and red clocks.
 

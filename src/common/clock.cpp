@@ -70,6 +70,14 @@ std::string shanghai_date(Millis at) {
   return buf;
 }
 
+std::string format_shanghai_minute(Millis at) {
+  Millis local = at + kShanghaiOffset;
+  Millis minute_of_day = ((local % 86400000) + 86400000) % 86400000 / 60000;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(minute_of_day / 60), static_cast<int>(minute_of_day % 60));
+  return shanghai_date(at) + " " + buf;
+}
+
 bool is_valid_date(const std::string& s) {
   int y;
   unsigned m, d;

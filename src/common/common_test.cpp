@@ -32,6 +32,8 @@ TEST(Clock, ShanghaiDateCrossesMidnight) {
   EXPECT_TRUE(is_valid_date("2024-02-29"));
   EXPECT_FALSE(is_valid_date("2025-02-29"));
   EXPECT_FALSE(is_valid_date("2025-2-28"));
+  EXPECT_EQ(format_shanghai_minute(parse_iso_instant("2026-11-22T16:05:59Z", "at")), "2026-11-23 00:05");
+  EXPECT_EQ(format_shanghai_minute(parse_iso_instant("1969-12-31T15:59:00Z", "at")), "1969-12-31 23:59");
 }
 
 TEST(Strings, Utf8AndEscaping) {

@@ -18,6 +18,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::account_locked: return "account_locked";
     case ErrorCode::service_unavailable: return "service_unavailable";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::invalid_transition: return "invalid_transition";
   }
   return "internal";
 }
@@ -38,6 +39,7 @@ int http_status_for(ErrorCode code) {
     case ErrorCode::account_locked: return 429;
     case ErrorCode::service_unavailable: return 503;
     case ErrorCode::internal: return 500;
+    case ErrorCode::invalid_transition: return 409;
   }
   return 500;
 }

@@ -23,6 +23,7 @@ enum class ErrorCode {
   account_locked,        // 429 too many failed logins
   service_unavailable,   // 503 database unreachable
   internal,              // 500
+  invalid_transition,    // 409 the record's state does not allow this step (callback before close …)
 };
 
 const char* error_code_name(ErrorCode code);

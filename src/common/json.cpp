@@ -1,5 +1,7 @@
 #include "common/json.hpp"
 
+#include "common/clock.hpp"
+
 #include "common/strings.hpp"
 
 namespace lianxin::json {
@@ -113,6 +115,11 @@ std::optional<std::vector<std::string>> opt_string_list(const bj::object& o, con
 bj::value nullable(const std::optional<std::string>& s) {
   if (!s) return nullptr;
   return bj::value(*s);
+}
+
+bj::value instant_or_null(const std::optional<std::int64_t>& at) {
+  if (!at) return nullptr;
+  return bj::value(format_iso_utc(*at));
 }
 
 bj::value nullable(const std::optional<std::int64_t>& n) {

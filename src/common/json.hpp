@@ -28,7 +28,9 @@ bool is_null(const bj::object& o, const char* field);
 
 bj::value nullable(const std::optional<std::string>& s);
 bj::value nullable(const std::optional<std::int64_t>& n);
-bj::value parse_or_null(const std::string& text);  // stored JSON text back to a value
+bj::value parse_or_null(const std::string& text);
+// An instant as ISO-8601 UTC, or null.
+bj::value instant_or_null(const std::optional<std::int64_t>& at);  // stored JSON text back to a value
 
 // List envelope {"items":[...],"total":N,"page":P,"page_size":S}
 bj::object list_envelope(bj::array items, std::int64_t total, std::int64_t page, std::int64_t page_size);

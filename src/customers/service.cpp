@@ -60,11 +60,6 @@ bj::array string_array(const std::vector<std::string>& list) {
   return a;
 }
 
-std::string scope_upper_bound(const std::string& prefix) {
-  // Paths are digits and '/', so every path under '/1/4/' sorts below '/1/4' + '0'.
-  return prefix.substr(0, prefix.size() - 1) + "0";
-}
-
 constexpr const char* kCustomerSelect =
     "SELECT c.id, c.name, c.credit_code, c.industry_code, i.name, c.org_unit_id, o.name, c.address, "
     "c.importance_class, c.outage_sensitivity, c.credit_grade, c.tags, c.is_key_account, c.is_group, c.group_id, "
@@ -282,14 +277,7 @@ void refresh_search_impl(Connection& conn, std::int64_t customer_id);
 }  // namespace
 
 void append_scope(const auth::Principal& p, storage::Backend backend, std::string& where, Params& params) {
-  if (backend == storage::Backend::sqlite) {
-    where += " AND c.org_path >= ? AND c.org_path < ?";
-    params.push_back(p.org_path);
-    params.push_back(scope_upper_bound(p.org_path));
-  } else {
-    where += " AND c.org_path LIKE ?";
-    params.push_back(p.org_path + "%");
-  }
+  where += " AND " + storage::path_prefix_condition(backend, "c.org_path", p.org_path, params);
   auto scope = auth::customer_scope(p);
   if (scope.manager_id) {
     where += " AND (c.manager_id = ? OR c.backup_manager_id = ?)";
@@ -327,15 +315,7 @@ bool build_list_where(Connection& conn, const auth::Principal& p, const ListFilt
   if (f.org_unit_id) {
     auto r = conn.query_one("SELECT path FROM org_units WHERE id = ?", {*f.org_unit_id});
     if (!r) return false;
-    std::string path = r->str(0);
-    if (conn.backend() == storage::Backend::sqlite) {
-      where += " AND c.org_path >= ? AND c.org_path < ?";
-      params.push_back(path);
-      params.push_back(scope_upper_bound(path));
-    } else {
-      where += " AND c.org_path LIKE ?";
-      params.push_back(path + "%");
-    }
+    where += " AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", r->str(0), params);
   }
   if (f.manager_id) {
     where += " AND (c.manager_id = ? OR c.backup_manager_id = ?)";

@@ -31,6 +31,12 @@ std::string Row::str(std::size_t i) const {
   return {};
 }
 
+std::string Row::bytes(std::size_t i) const {
+  const Value& v = values_.at(i);
+  if (auto p = std::get_if<Blob>(&v)) return p->bytes;
+  return str(i);
+}
+
 std::optional<std::int64_t> Row::opt_i64(std::size_t i) const {
   if (is_null(i)) return std::nullopt;
   return i64(i);
@@ -109,6 +115,16 @@ void Database::release(std::unique_ptr<Connection> conn) {
     --pool_->open;  // a broken connection is dropped; the next acquire reconnects
   }
   pool_->available.notify_one();
+}
+
+std::string path_prefix_condition(Backend backend, const std::string& column, const std::string& prefix, Params& params) {
+  if (backend == Backend::sqlite) {
+    params.push_back(prefix);
+    params.push_back(prefix.substr(0, prefix.size() - 1) + "0");
+    return "(" + column + " >= ? AND " + column + " < ?)";
+  }
+  params.push_back(prefix + "%");
+  return column + " LIKE ?";
 }
 
 std::string escape_like(std::string_view text) {

@@ -1,7 +1,7 @@
 #pragma once
 // A thin database interface of our own over sqlite3 and libpq (decided once; see
 // docs/architecture.md). SQL is written once with `?` placeholders; the PostgreSQL backend
-// rewrites them to $1..$n. Values are NULL, 64-bit integers, doubles or text.
+// rewrites them to $1..$n. Values are NULL, 64-bit integers, doubles, text or binary blobs.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,7 +15,12 @@ namespace lianxin::storage {
 
 enum class Backend { sqlite, postgres };
 
-using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+// Binary data (attachments): bound as BLOB on SQLite and bytea on PostgreSQL; read back as Blob.
+struct Blob {
+  std::string bytes;
+};
+
+using Value = std::variant<std::monostate, std::int64_t, double, std::string, Blob>;
 
 inline Value null_value() { return std::monostate{}; }
 template <class T>
@@ -37,6 +42,8 @@ class Row {
   std::string str(std::size_t i) const;  // NULL -> ""
   std::optional<std::int64_t> opt_i64(std::size_t i) const;
   std::optional<std::string> opt_str(std::size_t i) const;
+  // The bytes of a BLOB/bytea column (or of a text column).
+  std::string bytes(std::size_t i) const;
   bool boolean(std::size_t i) const { return i64(i) != 0; }
   std::size_t size() const { return values_.size(); }
 
@@ -132,6 +139,11 @@ class Database {
   std::unique_ptr<Pool> pool_;
   friend class PooledConnection;
 };
+
+// A condition "`column` lies under the materialised org path `prefix`" ('/1/4/' matches '/1/4/9/'),
+// written the way each backend uses its index: a range on SQLite (paths are digits and '/', so
+// every path under '/1/4/' sorts below '/1/4' + '0'), LIKE 'prefix%' on PostgreSQL (text_pattern_ops).
+std::string path_prefix_condition(Backend backend, const std::string& column, const std::string& prefix, Params& params);
 
 // "LIKE" escaping for user input used in LIKE patterns with ESCAPE '\'.
 std::string escape_like(std::string_view text);

@@ -32,6 +32,24 @@ std::string rewrite_placeholders(std::string_view sql) {
   return out;
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+// bytea in the text result format is "\x" followed by two hex digits per byte (bytea_output = hex,
+// the default since PostgreSQL 9.0).
+std::string decode_bytea_hex(const char* text, std::size_t length) {
+  if (length < 2 || text[0] != '\\' || text[1] != 'x') return std::string(text, length);
+  std::string out;
+  out.reserve((length - 2) / 2);
+  for (std::size_t i = 2; i + 1 < length; i += 2)
+    out.push_back(static_cast<char>(hex_digit(text[i]) * 16 + hex_digit(text[i + 1])));
+  return out;
+}
+
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(const std::string& url) {
@@ -82,6 +100,9 @@ class PgConnection final : public Connection {
           case 700: case 701: case 1700:  // float4, float8, numeric
             values.emplace_back(std::strtod(text, nullptr));
             break;
+          case 17:  // bytea, in the text result format: hex "\\x…"
+            values.emplace_back(Blob{decode_bytea_hex(text, static_cast<std::size_t>(PQgetlength(res, r, c)))});
+            break;
           default:
             values.emplace_back(std::string(text, PQgetlength(res, r, c)));
         }
@@ -114,9 +135,16 @@ class PgConnection final : public Connection {
     std::string text = rewrite_placeholders(sql);
     std::vector<std::string> storage(params.size());
     std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
     for (std::size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       if (std::holds_alternative<std::monostate>(v)) continue;
+      if (auto p = std::get_if<Blob>(&v)) {  // sent in the binary format: no escaping, no size inflation
+        values[i] = p->bytes.data();
+        lengths[i] = static_cast<int>(p->bytes.size());
+        formats[i] = 1;
+        continue;
+      }
       if (auto p = std::get_if<std::int64_t>(&v)) storage[i] = std::to_string(*p);
       else if (auto p = std::get_if<double>(&v)) {
         char buf[64];
@@ -126,7 +154,7 @@ class PgConnection final : public Connection {
       values[i] = storage[i].c_str();
     }
     PGresult* res = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                 nullptr, nullptr, 0);
+                                 lengths.data(), formats.data(), 0);
     check(res, text);
     return res;
   }

@@ -62,6 +62,11 @@ class SqliteConnection final : public Connection {
           case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
           case SQLITE_INTEGER: values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c))); break;
           case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, c)); break;
+          case SQLITE_BLOB: {
+            auto p = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+            values.emplace_back(Blob{std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c)))});
+            break;
+          }
           default: {
             auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
             values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(stmt, c)));
@@ -116,6 +121,8 @@ class SqliteConnection final : public Connection {
       if (std::holds_alternative<std::monostate>(v)) rc = sqlite3_bind_null(stmt, index);
       else if (auto p = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(stmt, index, *p);
       else if (auto p = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, index, *p);
+      else if (auto p = std::get_if<Blob>(&v))
+        rc = sqlite3_bind_blob64(stmt, index, p->bytes.data(), p->bytes.size(), SQLITE_TRANSIENT);
       else {
         const auto& s = std::get<std::string>(v);
         rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);

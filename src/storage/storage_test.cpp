@@ -36,6 +36,22 @@ TEST_P(StorageTest, MigratesOnceAndRoundTripsValues) {
   });
 }
 
+TEST_P(StorageTest, BlobsRoundTripEveryByte) {
+  auto db = Database::open(GetParam(), 1);
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  bytes += std::string("\0\\x00'\"", 6);
+  db->transaction([&](Connection& conn) {
+    const bool pg = conn.backend() == Backend::postgres;
+    conn.exec_script(pg ? "CREATE TEMP TABLE blob_test (data BYTEA)" : "CREATE TEMP TABLE blob_test (data BLOB)");
+    conn.execute("INSERT INTO blob_test(data) VALUES (?)", {Blob{bytes}});
+    auto row = conn.query_one("SELECT data FROM blob_test");
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->bytes(0), bytes);
+    EXPECT_EQ(row->bytes(0).size(), 262u);
+  });
+}
+
 TEST_P(StorageTest, TransactionRollsBackOnError) {
   auto db = Database::open(GetParam(), 2);
   migrate(*db);

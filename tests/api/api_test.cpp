@@ -47,6 +47,7 @@ unsigned short server_for(const std::string& url) {
     app::DemoOptions demo;
     demo.customers = 400;
     demo.key_accounts = 40;
+    demo.claims = 0;  // claim tests make their own
     app::seed_demo(s.instance->db(), demo);
     s.port = s.instance->start();
   }
