@@ -214,7 +214,6 @@ Response download(auth::Guard& g, RouteContext& ctx) {
   }
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"attachment-" + std::to_string(attachment) +
                                                     "\"; filename*=UTF-8''" + encoded);
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
 

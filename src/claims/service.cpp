@@ -353,7 +353,7 @@ void start_clock(Connection& conn, const ClaimRow& c, const PolicyClock& k, Mill
   s.subject = "claim";
   s.subject_id = c.id;
   s.name = k.clock;
-  s.calendar_id = calendar::calendar_for_org(conn, c.org_path);
+  s.org_path = c.org_path;
   s.started_at = start;
   s.duration = {k.amount, calendar::parse_unit(k.unit)};
   s.inherited_due = inherited;

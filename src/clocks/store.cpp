@@ -16,7 +16,7 @@ using storage::Value;
 constexpr Millis kRetryMissingCalendarMs = 3'600'000;
 
 constexpr const char* kColumns =
-    "id, subject, subject_id, name, calendar_id, started_at, amount, unit, end_of_day_minute, inherited_due, due_at, "
+    "id, subject, subject_id, name, org_path, started_at, amount, unit, end_of_day_minute, inherited_due, due_at, "
     "reminder_permille, escalate_on_breach, stage, next_fire_at, state, paused_since, met_at, breached_at, policy_code, "
     "source, verification";
 
@@ -25,7 +25,7 @@ struct ClockRow {
   std::string subject;
   std::int64_t subject_id = 0;
   std::string name;
-  std::int64_t calendar_id = 0;
+  std::string org_path;
   Millis started_at = 0;
   std::int64_t amount = 0;
   std::string unit;
@@ -46,7 +46,7 @@ ClockRow read_row(const Row& r) {
   c.subject = r.str(1);
   c.subject_id = r.i64(2);
   c.name = r.str(3);
-  c.calendar_id = r.is_null(4) ? 0 : r.i64(4);
+  c.org_path = r.str(4);
   c.started_at = r.i64(5);
   c.amount = r.i64(6);
   c.unit = r.str(7);
@@ -96,8 +96,9 @@ Computed compute(Connection& conn, const ClockRow& c) {
   spec.pauses = pauses_of(conn, c.id);
   Computed out;
   try {
-    // Clock units never consult the calendar; a clock without one uses the national calendar.
-    std::int64_t calendar_id = c.calendar_id ? c.calendar_id : calendar::national_calendar_id(conn);
+    // The calendar is looked up at every computation, so a regional calendar created later, or
+    // any change to one, applies to the clocks already running in its region.
+    std::int64_t calendar_id = c.org_path.empty() ? calendar::national_calendar_id(conn) : calendar::calendar_for_org(conn, c.org_path);
     out.schedule = schedule_of(*calendar::load(conn, calendar_id), spec);
   } catch (const calendar::CalendarYearMissing& missing) {
     out.calendar_missing = true;
@@ -129,10 +130,10 @@ std::int64_t start(Connection& conn, const StartClock& clock) {
                {clock.subject, clock.subject_id, clock.name});
   conn.execute("DELETE FROM clocks WHERE subject = ? AND subject_id = ? AND name = ?", {clock.subject, clock.subject_id, clock.name});
   std::int64_t id = conn.insert_returning_id(
-      "INSERT INTO clocks(subject, subject_id, name, calendar_id, started_at, amount, unit, inherited_due, reminder_permille, "
+      "INSERT INTO clocks(subject, subject_id, name, org_path, started_at, amount, unit, inherited_due, reminder_permille, "
       "escalate_on_breach, stage, state, policy_code, source, verification) VALUES (?,?,?,?,?,?,?,?,?,?,0,'running',?,?,?) "
       "RETURNING id",
-      {clock.subject, clock.subject_id, clock.name, clock.calendar_id ? Value(clock.calendar_id) : storage::null_value(),
+      {clock.subject, clock.subject_id, clock.name, clock.org_path,
        clock.started_at, clock.duration.amount, std::string(calendar::unit_name(clock.duration.unit)),
        storage::opt_value(clock.inherited_due), format_permille(clock.reminder_permille),
        std::int64_t{clock.escalate_on_breach}, clock.policy_code, clock.source, clock.verification});
@@ -201,7 +202,9 @@ std::vector<ClockView> for_subject(Connection& conn, const std::string& subject,
     v.inherited = c.inherited_due.has_value();
     v.paused = c.state == "paused";
     const Millis at = c.met_at ? *c.met_at : now;
-    v.overdue = c.due_at && at >= *c.due_at;
+    // Overdue once the due passed, or once the sweep recorded the breach (the same moment in
+    // production; a test may run the sweep at a chosen instant).
+    v.overdue = (c.due_at && at >= *c.due_at) || (c.breached_at && (!c.met_at || *c.met_at >= *c.breached_at));
     v.urgency = "normal";
     if (c.state == "running" || c.state == "paused" || c.state == "met") {
       if (!c.due_at && c.state != "paused") {
@@ -224,12 +227,11 @@ std::vector<ClockView> for_subject(Connection& conn, const std::string& subject,
 std::vector<Recomputed> recompute_for_calendar(Connection& conn, std::int64_t calendar_id) {
   std::vector<Recomputed> out;
   const Millis now = now_millis();
-  std::vector<ClockRow> rows = rows_where(
-      conn,
-      "state IN ('running','paused') AND unit = 'working_days' AND inherited_due IS NULL AND "
-      "(calendar_id = ? OR calendar_id IN (SELECT id FROM calendars WHERE base_id = ?))",
-      {calendar_id, calendar_id});
-  for (auto& c : rows) {
+  auto info = calendar::calendar_info(conn, calendar_id);
+  std::string where = "state IN ('running','paused') AND unit = 'working_days' AND inherited_due IS NULL";
+  storage::Params params;
+  if (!info.org_path.empty()) where += " AND " + storage::path_prefix_condition(conn.backend(), "org_path", info.org_path, params);
+  for (auto& c : rows_where(conn, where, params)) {
     refresh(conn, c, now);
     auto after = conn.query_one("SELECT due_at FROM clocks WHERE id = ?", {c.id});
     std::optional<Millis> due = after ? after->opt_i64(0) : std::nullopt;

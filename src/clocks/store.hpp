@@ -21,7 +21,7 @@ struct StartClock {
   std::string subject;  // "claim"
   std::int64_t subject_id = 0;
   std::string name;     // first_contact, on_site, reply, callback
-  std::int64_t calendar_id = 0;
+  std::string org_path;  // the subject's region; its working-day calendar is looked up from it
   Millis started_at = 0;
   calendar::Duration duration;
   std::optional<Millis> inherited_due;
@@ -66,8 +66,8 @@ struct Recomputed {
   std::string name;
   std::optional<Millis> before, after;
 };
-// After a calendar changed: recomputes every open working-day clock on it (and on calendars based
-// on it); returns the clocks whose due moved.
+// After a calendar changed: recomputes every open working-day clock that uses it (for a regional
+// calendar, the clocks of its region; for the national one, all of them); returns those whose due moved.
 std::vector<Recomputed> recompute_for_calendar(storage::Connection& conn, std::int64_t calendar_id);
 
 // What the sweep hands to a subject's handler, inside the sweep's transaction.

@@ -60,7 +60,7 @@ CREATE TABLE clocks (
   subject TEXT NOT NULL,          -- 'claim'
   subject_id BIGINT NOT NULL,
   name TEXT NOT NULL,             -- first_contact, on_site, reply, callback
-  calendar_id BIGINT REFERENCES calendars(id),
+  org_path TEXT NOT NULL DEFAULT '',  -- the subject's region: its calendar is the nearest regional one, else CN
   started_at BIGINT NOT NULL,
   amount BIGINT NOT NULL,
   unit TEXT NOT NULL CHECK (unit IN ('minutes','hours','working_days')),
@@ -81,7 +81,7 @@ CREATE TABLE clocks (
 );
 CREATE UNIQUE INDEX clocks_subject ON clocks(subject, subject_id, name);
 CREATE INDEX clocks_next_fire ON clocks(next_fire_at) WHERE next_fire_at IS NOT NULL;
-CREATE INDEX clocks_open_calendar ON clocks(calendar_id) WHERE state IN ('running','paused');
+CREATE INDEX clocks_open_working_days ON clocks(org_path text_pattern_ops) WHERE state IN ('running','paused') AND unit = 'working_days';
 CREATE TABLE clock_pauses (
   clock_id BIGINT NOT NULL REFERENCES clocks(id),
   paused_from BIGINT NOT NULL,
