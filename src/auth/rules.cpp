@@ -103,6 +103,10 @@ bool org_in_scope(const Principal& p, const std::string& path) {
   return !p.org_path.empty() && path.compare(0, p.org_path.size(), p.org_path) == 0;
 }
 
+bool is_company_level(const Principal& p) {
+  return std::count(p.org_path.begin(), p.org_path.end(), '/') == 2;  // '/1/': the root of the tree
+}
+
 bool customer_visible(const Principal& p, const std::string& customer_org_path, std::optional<std::int64_t> manager_id,
                       std::optional<std::int64_t> backup_manager_id) {
   if (!org_in_scope(p, customer_org_path)) return false;

@@ -21,6 +21,9 @@ bool customer_visible(const Principal& p, const std::string& customer_org_path, 
                       std::optional<std::int64_t> backup_manager_id);
 // True when org unit `path` lies in the principal's subtree.
 bool org_in_scope(const Principal& p, const std::string& path);
+// True when the principal sits at the root of the org tree (the company): company-wide rules
+// (the national calendar, SLA policies and settings without a region) are changed only there.
+bool is_company_level(const Principal& p);
 
 // Growing delay after failed logins: after `free_attempts` failures the account is locked for
 // base_minutes, doubling with every further failure, capped at max_minutes.

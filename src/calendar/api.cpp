@@ -138,6 +138,13 @@ bj::object recompute_and_audit(storage::Connection& conn, const auth::Principal&
   return {{"recomputed", static_cast<std::int64_t>(moved.size())}};
 }
 
+// The national calendar is changed only at company level; a regional one within the caller's subtree.
+void require_calendar_scope(const auth::Principal& p, const CalendarInfo& info) {
+  if (info.org_path.empty() ? !auth::is_company_level(p) : !auth::org_in_scope(p, info.org_path))
+    throw AppError(ErrorCode::forbidden, info.org_path.empty() ? "the national calendar is changed at company level"
+                                                               : "this calendar's region is outside your scope");
+}
+
 void audit_calendar(storage::Connection& conn, const auth::Principal& p, const std::string& action, std::int64_t id,
                     const bj::object& after) {
   audit::Entry e;
@@ -157,6 +164,9 @@ http::Response create_override_route(auth::Guard& guard, http::RouteContext& ctx
   auto name = json::req_string(body, "name", v, 100);
   v.throw_if_failed();
   return guard.db().transaction([&](storage::Connection& conn) {
+    auto path = conn.query_one("SELECT path FROM org_units WHERE id = ?", {org});
+    if (!path || !auth::org_in_scope(p, path->str(0)))
+      throw AppError(ErrorCode::validation_failed, "invalid calendar", {{"org_unit_id", "is outside your scope"}});
     auto id = create_override(conn, org, code, name);
     auto info = info_json(calendar_info(conn, id));
     audit_calendar(conn, p, "create", id, info);
@@ -181,7 +191,7 @@ http::Response import_year(auth::Guard& guard, http::RouteContext& ctx) {
   const std::string source = http::query_text(ctx.request, "source", 300)
                                  .value_or(schedule.papers.empty() ? std::string("imported (") + format + ")" : schedule.papers.front());
   return guard.db().transaction([&](storage::Connection& conn) {
-    calendar_info(conn, id);
+    require_calendar_scope(p, calendar_info(conn, id));
     store_year(conn, id, schedule, source, p.user_id);
     auto result = recompute_and_audit(conn, p, id);
     auto info = info_json(calendar_info(conn, id));
@@ -205,13 +215,13 @@ http::Response set_day_route(auth::Guard& guard, http::RouteContext& ctx) {
   if (!json::is_null(body, "adjustment")) {
     auto code = json::req_string(body, "adjustment", v, 30);
     adjustment = adjustment_from_code(code);
-    if (!code.empty() && !adjustment) v.add("adjustment", "must be off_day, makeup_working_day or null (back to an ordinary day)");
+    if (!code.empty() && !adjustment) v.add("adjustment", "must be off_day, makeup_working_day or null (removes this calendar's own entry; a regional calendar then follows the national one for that day)");
   }
   std::string name = json::opt_string(body, "name", v, 60).value_or("");
   if (adjustment && trim(name).empty()) v.add("name", "say why (the holiday or the make-up day it belongs to)");
   v.throw_if_failed();
   return guard.db().transaction([&](storage::Connection& conn) {
-    calendar_info(conn, id);
+    require_calendar_scope(p, calendar_info(conn, id));
     set_day(conn, id, *date, adjustment, trim(name));
     auto result = recompute_and_audit(conn, p, id);
     auto info = info_json(calendar_info(conn, id));

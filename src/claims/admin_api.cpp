@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
+#include "customers/rules.hpp"
 #include "http/params.hpp"
 
 namespace lianxin::claims {
@@ -26,6 +27,24 @@ using storage::Connection;
 using storage::Value;
 
 Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
+
+std::optional<std::int64_t> org_of(const bj::value& record) {
+  const auto& org = record.at("org_unit_id");
+  if (org.is_int64()) return org.as_int64();
+  return std::nullopt;
+}
+
+// A rule without a region applies company-wide and is changed only at company level; a regional
+// one only within the caller's subtree.
+void require_rule_scope(Connection& conn, const auth::Principal& p, const std::optional<std::int64_t>& org_unit_id) {
+  if (!org_unit_id) {
+    if (!auth::is_company_level(p)) throw AppError(ErrorCode::forbidden, "company-wide rules are changed at company level");
+    return;
+  }
+  auto row = conn.query_one("SELECT path FROM org_units WHERE id = ?", {*org_unit_id});
+  if (!row || !auth::org_in_scope(p, row->str(0)))
+    throw AppError(ErrorCode::validation_failed, "invalid rule", {{"org_unit_id", "is outside your scope"}});
+}
 
 bj::value opt_text(const storage::Row& r, std::size_t i) { return json::nullable(r.opt_str(i)); }
 
@@ -130,7 +149,9 @@ PolicyInput read_policy(Connection& conn, const bj::object& o) {
   in.claim_type = code_field(o, "claim_type", claim_types(), v);
   in.sub_type = code_field(o, "sub_type", service_request_types(), v);
   in.channel = code_field(o, "channel", channels(), v);
-  in.importance_class = code_field(o, "importance_class", {}, v);
+  std::vector<std::string> importance;
+  for (auto& c : customers::importance_classes()) importance.emplace_back(c.code);
+  in.importance_class = code_field(o, "importance_class", importance, v);
   in.area_type = code_field(o, "area_type", area_types(), v);
   in.valid_from = code_field(o, "valid_from", {}, v);
   in.valid_to = code_field(o, "valid_to", {}, v);
@@ -222,6 +243,7 @@ Response create_policy(auth::Guard& g, RouteContext& ctx) {
   auto body = json::parse_object(ctx.request.body);
   return g.db().transaction([&](Connection& conn) {
     PolicyInput in = read_policy(conn, body);
+    require_rule_scope(conn, p, in.org_unit_id);
     const std::int64_t id = conn.insert_returning_id(
         "INSERT INTO sla_policies(code, name, rule_set, claim_type, sub_type, channel, key_account, importance_class, area_type, "
         "org_unit_id, priority, valid_from, valid_to, enabled, source, verification, version, updated_at) "
@@ -248,6 +270,8 @@ Response update_policy(auth::Guard& g, RouteContext& ctx) {
     if (!version) v.add("version", "is required (the version you edited, for conflict detection)");
     v.throw_if_failed();
     PolicyInput in = read_policy(conn, body);
+    require_rule_scope(conn, p, org_of(before));
+    require_rule_scope(conn, p, in.org_unit_id);
     const std::int64_t n = conn.execute(
         "UPDATE sla_policies SET code = ?, name = ?, rule_set = ?, claim_type = ?, sub_type = ?, channel = ?, key_account = ?, "
         "importance_class = ?, area_type = ?, org_unit_id = ?, priority = ?, valid_from = ?, valid_to = ?, enabled = ?, source = ?, "
@@ -334,9 +358,18 @@ Response save_route(auth::Guard& g, RouteContext& ctx, bool create) {
   auto p = g.require(ctx.request, Permission::claim_admin);
   auto body = json::parse_object(ctx.request.body);
   return g.db().transaction([&](Connection& conn) {
-    RouteInput in = read_route(conn, body);
     std::int64_t id = 0;
     bj::value before = nullptr;
+    if (!create) {
+      id = http::path_id(ctx);
+      before = load_route(conn, id);  // 404 before judging the body
+      require_rule_scope(conn, p, org_of(before));
+    }
+    RouteInput in = read_route(conn, body);
+    require_rule_scope(conn, p, in.org_unit_id);
+    auto department = conn.query_one("SELECT path FROM org_units WHERE id = ?", {in.department_id});
+    if (!department || !auth::org_in_scope(p, department->str(0)))
+      throw AppError(ErrorCode::validation_failed, "invalid rule", {{"department_id", "is outside your scope"}});
     Value key_account = in.key_account ? Value(std::int64_t{*in.key_account}) : storage::null_value();
     if (create) {
       id = conn.insert_returning_id(
@@ -345,8 +378,6 @@ Response save_route(auth::Guard& g, RouteContext& ctx, bool create) {
           {opt(in.claim_type), opt(in.sub_type), opt(in.complaint_class), storage::opt_value(in.org_unit_id), key_account,
            in.department_id, in.priority, std::int64_t{in.enabled}, now_millis()});
     } else {
-      id = http::path_id(ctx);
-      before = load_route(conn, id);
       conn.execute(
           "UPDATE claim_routing_rules SET claim_type = ?, sub_type = ?, complaint_class = ?, org_unit_id = ?, key_account = ?, "
           "department_id = ?, priority = ?, enabled = ?, updated_at = ? WHERE id = ?",
@@ -364,6 +395,7 @@ Response delete_route(auth::Guard& g, RouteContext& ctx) {
   const std::int64_t id = http::path_id(ctx);
   return g.db().transaction([&](Connection& conn) {
     auto before = load_route(conn, id);
+    require_rule_scope(conn, p, org_of(before));
     conn.execute("DELETE FROM claim_routing_rules WHERE id = ?", {id});
     audit_write(conn, p, "delete", "routing_rule", std::to_string(id), before, nullptr);
     return Response::no_content();
@@ -403,10 +435,13 @@ Response update_setting(auth::Guard& g, RouteContext& ctx) {
     auto row = conn.query_one("SELECT key, value, value_type, module, source, verification, updated_at FROM settings WHERE key = ?", {key});
     if (!row) throw_not_found("setting");
     if (row->str(3) != "claims") throw AppError(ErrorCode::forbidden, "this setting belongs to another module");
+    require_rule_scope(conn, p, std::nullopt);  // settings apply company-wide
     Validator v;
-    std::string value = json::req_string(body, "value", v, 500);
+    std::string value = json::opt_string(body, "value", v, 500).value_or("");
+    if (!json::has(body, "value")) v.add("value", "is required");
     v.throw_if_failed();
     const std::string type = row->str(2);
+    if (type != "list" && trim(value).empty()) v.add("value", "is required");
     value = trim(value);
     if (type == "int") {
       bool digits = !value.empty() && value.size() <= 12;

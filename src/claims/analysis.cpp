@@ -9,6 +9,7 @@
 #include "claims/rules.hpp"
 #include "common/errors.hpp"
 #include "common/json.hpp"
+#include "customers/service.hpp"
 #include "io/xlsx.hpp"
 
 namespace lianxin::claims {
@@ -103,10 +104,12 @@ std::vector<ClockFact> load_clocks(Connection& conn, const auth::Principal& p, c
   return out;
 }
 
+// Active customers the caller may see (the account-manager restriction included). The same
+// count serves both periods: the archive keeps no history of past customer counts.
 std::int64_t customers_in_scope(Connection& conn, const auth::Principal& p, std::optional<std::int64_t> org) {
   std::string where = " WHERE c.status = 'active'";
   Params params;
-  where += " AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
+  customers::append_scope(p, conn.backend(), where, params);
   if (org) {
     auto r = conn.query_one("SELECT path FROM org_units WHERE id = ?", {*org});
     if (r) where += " AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", r->str(0), params);
@@ -118,6 +121,7 @@ struct Kpi {
   std::string code;
   std::int64_t numerator = 0, denominator = 0;
   std::optional<double> value;
+  bool count = false;  // a plain count (written as an integer), not a rate
 };
 
 std::vector<Kpi> kpis_of(const std::vector<Fact>& facts, const std::vector<ClockFact>& clock_facts, std::int64_t customers) {
@@ -136,8 +140,8 @@ std::vector<Kpi> kpis_of(const std::vector<Fact>& facts, const std::vector<Clock
     }
   }
   std::vector<Kpi> out;
-  out.push_back({"claims", claims, 0, static_cast<double>(claims)});
-  out.push_back({"complaints", complaints, 0, static_cast<double>(complaints)});
+  out.push_back({"claims", claims, 0, static_cast<double>(claims), true});
+  out.push_back({"complaints", complaints, 0, static_cast<double>(complaints), true});
   out.push_back({"complaints_per_10k", complaints, customers, per_ten_thousand(complaints, customers)});
   for (const std::string& name : clock_names()) {
     std::int64_t counted = 0, on_time = 0;
@@ -155,7 +159,7 @@ std::vector<Kpi> kpis_of(const std::vector<Fact>& facts, const std::vector<Clock
   out.push_back({"resolution_rate", reply.numerator, reply.denominator, percent(reply.numerator, reply.denominator)});
   out.push_back({"repeat_rate", repeats, claims, percent(repeats, claims)});
   out.push_back({"callback_satisfaction", satisfied, callbacks, percent(satisfied, callbacks)});
-  out.push_back({"chases", chases, 0, static_cast<double>(chases)});
+  out.push_back({"chases", chases, 0, static_cast<double>(chases), true});
   return out;
 }
 
@@ -168,8 +172,9 @@ const char* definition(const std::string& code, bool zh) {
   static const D defs[] = {
       {"claims", "统计期内受理的诉求工单数（不含催办子单）", "Claims registered in the period (chases not counted)"},
       {"complaints", "统计期内受理的投诉工单数", "Complaints registered in the period"},
-      {"complaints_per_10k", "每万户投诉量 = 投诉工单数 ÷ 在册客户数（万户）；口径 [U]，见 rules_cn §9",
-       "Complaints per 10,000 customers = complaints ÷ active customers × 10,000; definition [U], rules_cn §9"},
+      {"complaints_per_10k", "每万户投诉量 = 投诉工单数 ÷ 当前在册客户数（万户）；两期均用当前客户数；口径 [U]，见 rules_cn §9",
+       "Complaints per 10,000 customers = complaints ÷ active customers today × 10,000 (today's count for both periods); "
+       "definition [U], rules_cn §9"},
       {"on_time_first_contact", "首次联系及时率 = 按时联系的时限数 ÷ 已完成或已超时的时限数",
        "First-contact on-time rate = clocks met on time ÷ clocks met or overdue"},
       {"on_time_on_site", "到达现场及时率 = 按时到达的时限数 ÷ 已完成或已超时的时限数",
@@ -234,11 +239,16 @@ bj::object analysis(Connection& conn, const auth::Principal& p, const AnalysisQu
   for (std::size_t i = 0; i < kpis.size(); ++i) {
     const auto& k = kpis[i];
     const auto& before = previous_kpis[i];
+    auto number = [&](const Kpi& x) -> bj::value {
+      if (!x.value) return nullptr;
+      if (x.count) return x.numerator;
+      return *x.value;
+    };
     bj::object o{{"code", k.code},
-                 {"value", k.value ? bj::value(*k.value) : bj::value(nullptr)},
+                 {"value", number(k)},
                  {"numerator", k.numerator},
                  {"denominator", k.denominator},
-                 {"previous", before.value ? bj::value(*before.value) : bj::value(nullptr)},
+                 {"previous", number(before)},
                  {"definition", definition(k.code, zh)}};
     auto change = k.value && before.value ? change_percent(*k.value, *before.value) : std::nullopt;
     o["change_percent"] = change ? bj::value(*change) : bj::value(nullptr);

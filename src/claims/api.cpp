@@ -21,10 +21,12 @@ using storage::Connection;
 
 Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
 
-std::optional<Millis> query_instant(const http::Request& req, const std::string& name) {
+// An instant, or a date (Asia/Shanghai): a date as the lower bound means its start; as the upper
+// bound the end of that day, so "to=2026-11-22" includes the 22nd (as the analysis does).
+std::optional<Millis> query_instant(const http::Request& req, const std::string& name, bool end_of_date) {
   auto text = http::query_text(req, name, 40);
   if (!text) return std::nullopt;
-  if (is_valid_date(*text)) return parse_iso_instant(*text + "T00:00:00+08:00", name);
+  if (is_valid_date(*text)) return parse_iso_instant(*text + "T00:00:00+08:00", name) + (end_of_date ? 86'400'000 : 0);
   return parse_iso_instant(*text, name);
 }
 
@@ -45,8 +47,8 @@ Response list(auth::Guard& g, RouteContext& ctx) {
   f.mine = http::query_bool(req, "mine");
   f.repeat = http::query_bool(req, "repeat");
   f.escalated = http::query_bool(req, "escalated");
-  f.created_from = query_instant(req, "created_from");
-  f.created_to = query_instant(req, "created_to");
+  f.created_from = query_instant(req, "created_from", false);
+  f.created_to = query_instant(req, "created_to", true);
   auto sort = http::query_text(req, "sort", 20);
   if (sort && *sort != "urgency" && *sort != "created")
     throw AppError(ErrorCode::validation_failed, "invalid query parameter", {{"sort", "must be urgency or created"}});
@@ -114,7 +116,8 @@ Response create(auth::Guard& g, RouteContext& ctx) {
   auto body = json::parse_object(ctx.request.body);
   Intake in = read_intake(body);
   return g.db().transaction([&](Connection& conn) {
-    // An upstream order registered twice (a retried integration call) answers with the first one.
+    // An upstream order registered twice (a retried integration call) is refused with 409 naming
+    // the claim it became, so the caller can link to it instead of creating a second one.
     if (in.upstream_no) {
       auto existing = conn.query_one("SELECT id FROM claims WHERE channel = ? AND upstream_no = ?", {in.channel, *in.upstream_no});
       if (existing)
@@ -229,8 +232,10 @@ Response recovery(auth::Guard& g, RouteContext& ctx) {
   v.throw_if_failed();
   return g.db().transaction([&](Connection& conn) {
     const Millis now = now_millis();
-    add_recovery_task(conn, p, id, kind, owner, due, note, now);
-    return ok(claim_detail(conn, p, id, now), 201);
+    auto task = add_recovery_task(conn, p, id, kind, owner, due, note, now);
+    bj::object out = claim_detail(conn, p, id, now);
+    out["recovery_task_id"] = task;
+    return ok(out, 201);
   });
 }
 
@@ -260,8 +265,10 @@ Response accountability(auth::Guard& g, RouteContext& ctx) {
   v.throw_if_failed();
   return g.db().transaction([&](Connection& conn) {
     const Millis now = now_millis();
-    add_accountability(conn, p, id, org, person, finding, now);
-    return ok(claim_detail(conn, p, id, now), 201);
+    auto record = add_accountability(conn, p, id, org, person, finding, now);
+    bj::object out = claim_detail(conn, p, id, now);
+    out["accountability_id"] = record;
+    return ok(out, 201);
   });
 }
 

@@ -92,6 +92,7 @@ bj::array allowed_actions(const auth::Principal& p, const ClaimRow& c) {
   const bool intake = auth::has_permission(p.role, Permission::claim_intake) && auth::org_in_scope(p, c.org_path);
   const bool caller = auth::has_permission(p.role, Permission::claim_callback) && auth::org_in_scope(p, c.org_path);
   bj::array out;
+  if (c.claim_type == "chase") return out;  // a chase is a record on its claim
   auto add = [&](const char* name, Action action, bool allowed) {
     if (allowed && next_status(c.status, action)) out.emplace_back(name);
   };
@@ -213,7 +214,9 @@ void add_filters(Connection& conn, const auth::Principal& p, const ListFilter& f
       where += " AND " + open_clock + "k.due_at <= ?)";
       params.push_back(now);
     } else if (*f.urgency == "amber") {
-      where += " AND " + open_clock + "k.stage > 0)";
+      // A reminder has fired but nothing is overdue yet.
+      where += " AND " + open_clock + "k.stage > 0) AND NOT " + open_clock + "k.due_at <= ?)";
+      params.push_back(now);
     } else {
       throw AppError(ErrorCode::validation_failed, "invalid query parameter", {{"urgency", "must be one of amber, red, overdue"}});
     }

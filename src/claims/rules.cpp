@@ -140,7 +140,7 @@ std::string refusal(const std::string& s, Action action) {
     case Action::accept: return "only a dispatched claim can be accepted (it is " + s + ")";
     case Action::wait_customer: return "only an accepted claim can wait for the customer (it is " + s + ")";
     case Action::resume: return "only a claim waiting for the customer can resume (it is " + s + ")";
-    case Action::close: return "only an accepted claim can be closed (it is " + s + ")";
+    case Action::close: return "only an accepted claim, or one waiting for the customer, can be closed (it is " + s + ")";
     case Action::callback: return "a callback needs a closed claim (it is " + s + ")";
     case Action::reopen: return "only a closed or archived claim can be reopened (it is " + s + ")";
     case Action::note: return "notes are always allowed";

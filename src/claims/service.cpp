@@ -383,7 +383,13 @@ Settings load_settings(Connection& conn) {
     else if (key == "claims.callback_types") s.callback_types = split_codes(value);
     else if (key == "claims.auto_dispatch") s.auto_dispatch = value == "true";
     else if (key == "claims.top_level_marks") s.top_level_marks = split_codes(value);
-    else if (key == "claims.max_attachment_bytes") s.max_attachment_bytes = as_int(10 * 1024 * 1024);
+    else if (key == "claims.max_attachment_bytes") {
+      try {
+        s.max_attachment_bytes = std::stoll(value);
+      } catch (...) {
+        // a malformed value keeps the default; the settings API validates writes
+      }
+    }
   }
   return s;
 }
@@ -571,7 +577,11 @@ std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Inta
   if (c.importance_class.empty()) c.importance_class = "none";
   if (c.importance_class != "none" && !in_list(c.sensitive_marks, "important_customer"))
     c.sensitive_marks.push_back("important_customer");
-  if (in.department_id) require_permission(p, auth::Permission::claim_dispatch);
+  if (in.department_id) {
+    require_permission(p, auth::Permission::claim_dispatch);
+    if (!auth::org_in_scope(p, org_path_of(conn, *in.department_id, "department_id", true)))
+      throw AppError(ErrorCode::validation_failed, "invalid claim", {{"department_id", "is outside your scope"}});
+  }
 
   const Settings settings = load_settings(conn);
   ClaimFacts facts{c.claim_type, c.sub_type, c.channel, c.importance_class, c.area_type, c.key_account, c.org_path,
@@ -602,6 +612,17 @@ std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Inta
 
   // Clocks of the policy, from the upstream intake time when there was one.
   const Millis start = in.received_at.value_or(now);
+  {
+    // An inherited deadline must belong to a clock the claim has; otherwise it would be dropped unseen.
+    std::vector<PolicyClock> clocks = c.policy_id ? policy_clocks(conn, *c.policy_id) : std::vector<PolicyClock>{};
+    for (auto& [name, due] : in.upstream_deadlines) {
+      bool known = false;
+      for (auto& k : clocks) known = known || k.clock == name;
+      if (!known)
+        throw AppError(ErrorCode::validation_failed, "invalid claim",
+                       {{"upstream_deadlines." + name, "the SLA policy of this claim has no such clock"}});
+    }
+  }
   if (c.policy_id) {
     for (const PolicyClock& k : policy_clocks(conn, *c.policy_id)) {
       if (k.clock == "callback") continue;  // starts at close-out

@@ -80,6 +80,39 @@ void restart_reply(Connection& conn, const ClaimRow& c, Millis now) {
     if (k.clock == "reply") start_clock(conn, c, k, now, std::nullopt);
 }
 
+// The rights each step needs (mirrored by allowed_actions in queries.cpp for the UI).
+void require_step_permission(const auth::Principal& p, const ClaimRow& c, Action action) {
+  using auth::Permission;
+  const bool dispatcher = auth::has_permission(p.role, Permission::claim_dispatch) && auth::org_in_scope(p, c.org_path);
+  const bool intake = auth::has_permission(p.role, Permission::claim_intake) && auth::org_in_scope(p, c.org_path);
+  switch (action) {
+    case Action::dispatch:
+    case Action::reopen:
+    case Action::escalate: require_dispatcher(p, c); return;
+    case Action::transfer:
+      if (!dispatcher) require_handler(p, c);
+      return;
+    case Action::give_back:
+    case Action::accept:
+    case Action::wait_customer:
+    case Action::resume:
+    case Action::close: require_handler(p, c); return;
+    case Action::contact:
+    case Action::arrive:
+      if (!intake) require_handler(p, c);
+      return;
+    case Action::note:
+      if (!intake && !(auth::has_permission(p.role, Permission::claim_handle) && is_handler_of(p, c)))
+        throw AppError(ErrorCode::forbidden, "your role does not allow this");
+      return;
+    case Action::callback:
+      require_permission(p, Permission::claim_callback);
+      if (!auth::org_in_scope(p, c.org_path)) throw AppError(ErrorCode::forbidden, "the claim's region is outside your scope");
+      return;
+    case Action::chase: require_permission(p, Permission::claim_intake); return;
+  }
+}
+
 }  // namespace
 
 void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& action_text,
@@ -88,6 +121,11 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
   if (!action) throw_not_found("action");
   ClaimRow c = require_claim(conn, p, id);
   const ClaimRow before = c;
+  // Who may take the step is checked before whether the claim's state allows it, so a caller
+  // without the right learns nothing about the state.
+  require_step_permission(p, c, *action);
+  if (c.claim_type == "chase")
+    throw AppError(ErrorCode::invalid_transition, "a chase is a record on the claim it chases; work that claim instead");
   auto next = next_status(c.status, *action);
   if (!next) throw AppError(ErrorCode::invalid_transition, refusal(c.status, *action));
   const auth::Actor actor = p.actor();
@@ -96,17 +134,16 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
 
   switch (*action) {
     case Action::dispatch: {
-      require_dispatcher(p, c);
       if (!step.department_id)
         throw AppError(ErrorCode::validation_failed, "invalid step", {{"department_id", "is required to dispatch"}});
+      if (!auth::org_in_scope(p, org_path_of(conn, *step.department_id, "department_id", true)))
+        throw AppError(ErrorCode::validation_failed, "invalid step", {{"department_id", "is outside your scope"}});
       bump_version(conn, c, step.expected_version, now);
       dispatch_to(conn, actor, c, *step.department_id, step.assignee_id, "dispatched", step.note, now);
       break;
     }
     case Action::transfer: {
       // 转派: the dispatcher, or the handling department passing it on with a reason.
-      if (!(auth::has_permission(p.role, auth::Permission::claim_dispatch) && auth::org_in_scope(p, c.org_path)))
-        require_handler(p, c);
       require_note(step, "transfer");
       if (!step.department_id)
         throw AppError(ErrorCode::validation_failed, "invalid step", {{"department_id", "is required to transfer"}});
@@ -118,7 +155,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
     }
     case Action::give_back: {
       // 退单: back to the dispatcher with a reason.
-      require_handler(p, c);
       require_note(step, "return a claim");
       bump_version(conn, c, step.expected_version, now);
       conn.execute("UPDATE claims SET assignee_id = NULL WHERE id = ?", {c.id});
@@ -131,7 +167,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::accept: {
-      require_handler(p, c);
       bump_version(conn, c, step.expected_version, now);
       conn.execute("UPDATE claims SET assignee_id = ? WHERE id = ?", {p.user_id, c.id});
       c.assignee_id = p.user_id;
@@ -140,7 +175,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::wait_customer: {
-      require_handler(p, c);
       require_note(step, "wait for the customer");
       bump_version(conn, c, step.expected_version, now);
       set_status(conn, c, "waiting_customer", now);
@@ -149,7 +183,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::resume: {
-      require_handler(p, c);
       bump_version(conn, c, step.expected_version, now);
       set_status(conn, c, "accepted", now);
       clocks::resume(conn, "claim", c.id, now);
@@ -159,8 +192,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
     case Action::contact:
     case Action::arrive: {
       const bool contact = *action == Action::contact;
-      if (!(auth::has_permission(p.role, auth::Permission::claim_intake) && auth::org_in_scope(p, c.org_path)))
-        require_handler(p, c);
       if (contact ? c.first_contact_at.has_value() : c.arrived_at.has_value())
         throw AppError(ErrorCode::invalid_transition, contact ? "the first contact is already recorded" : "the arrival is already recorded");
       bump_version(conn, c, step.expected_version, now);
@@ -171,8 +202,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::note: {
-      if (!auth::has_permission(p.role, auth::Permission::claim_intake) && !is_handler_of(p, c))
-        throw AppError(ErrorCode::forbidden, "your role does not allow this");
       if (trim(step.note).empty())
         throw AppError(ErrorCode::validation_failed, "invalid step", {{"note", "is required"}});
       bump_version(conn, c, step.expected_version, now);
@@ -181,7 +210,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
     }
     case Action::close: {
       // 销号: resolution, root cause and measures are required; a complaint says whether it was valid.
-      require_handler(p, c);
       Validator v;
       if (!step.resolution || trim(*step.resolution).empty()) v.add("resolution", "is required to close a claim");
       if (!step.root_cause || !in_list(root_causes(), *step.root_cause))
@@ -210,8 +238,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
     }
     case Action::callback: {
       // 回访 with satisfaction; unsatisfied reopens the claim or opens service-recovery tasks.
-      require_permission(p, auth::Permission::claim_callback);
-      if (!auth::org_in_scope(p, c.org_path)) throw AppError(ErrorCode::forbidden, "the claim's region is outside your scope");
       Validator v;
       if (!step.satisfaction || !in_list(satisfactions(), *step.satisfaction))
         v.add("satisfaction", "must be one of " + joined(satisfactions()));
@@ -252,7 +278,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::reopen: {
-      require_dispatcher(p, c);
       require_note(step, "reopen a claim");
       bump_version(conn, c, step.expected_version, now);
       conn.execute("UPDATE claims SET reopen_count = reopen_count + 1, closed_at = NULL WHERE id = ?", {c.id});
@@ -266,7 +291,6 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::escalate: {
-      require_dispatcher(p, c);
       require_note(step, "escalate");
       bump_version(conn, c, step.expected_version, now);
       // Marks given with a manual escalation are added to the claim.
@@ -286,7 +310,7 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
       break;
     }
     case Action::chase:
-      throw AppError(ErrorCode::bad_request, "use the chase endpoint");
+      break;  // not an action of this endpoint (action_from never yields it): POST …/chase
   }
   audit_claim(conn, actor, action_text, c, brief(before), brief(c));
 }
@@ -414,7 +438,7 @@ std::int64_t add_attachment(Connection& conn, const auth::Principal& p, std::int
   if (upload.bytes.empty()) throw AppError(ErrorCode::validation_failed, "invalid attachment", {{"file", "is empty"}});
   if (static_cast<std::int64_t>(upload.bytes.size()) > settings.max_attachment_bytes)
     throw AppError(ErrorCode::payload_too_large, "the file is too large",
-                   {{"file", "at most " + std::to_string(settings.max_attachment_bytes / 1024 / 1024) + " MiB"}});
+                   {{"file", "at most " + std::to_string(settings.max_attachment_bytes / 1024) + " KiB"}});
   if (!content_matches(*type, upload.bytes))
     throw AppError(ErrorCode::unsupported_media_type, "the file's content does not match its type", {{"file_name", name}});
   const std::int64_t id = conn.insert_returning_id(
@@ -448,8 +472,11 @@ std::int64_t add_recovery_task(Connection& conn, const auth::Principal& p, std::
   if (!in_list(recovery_kinds(), kind)) v.add("kind", "must be one of " + joined(recovery_kinds()));
   if (due_date && !is_valid_date(*due_date)) v.add("due_date", "must be a date YYYY-MM-DD");
   else if (due_date && *due_date < shanghai_date(now)) v.add("due_date", "is in the past");
-  if (owner_id && !conn.query_one("SELECT 1 FROM users WHERE id = ? AND active = 1", {*owner_id}))
-    v.add("owner_id", "unknown user");
+  if (owner_id) {
+    auto owner = conn.query_one("SELECT o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = ? AND u.active = 1",
+                                {*owner_id});
+    if (!owner || !auth::org_in_scope(p, owner->str(0))) v.add("owner_id", "unknown user");
+  }
   v.throw_if_failed();
   const std::int64_t id = conn.insert_returning_id(
       "INSERT INTO claim_recovery_tasks(claim_id, kind, owner_id, due_date, status, note, created_at) VALUES (?,?,?,?,'open',?,?) "
@@ -483,7 +510,8 @@ std::int64_t add_accountability(Connection& conn, const auth::Principal& p, std:
   if (c.claim_type != "complaint" || !c.valid_complaint || !*c.valid_complaint)
     throw AppError(ErrorCode::invalid_transition, "accountability is recorded for complaints closed as valid");
   Validator v;
-  if (!conn.query_one("SELECT 1 FROM org_units WHERE id = ?", {responsible_org_id})) v.add("responsible_org_id", "unknown org unit");
+  auto responsible = conn.query_one("SELECT path FROM org_units WHERE id = ?", {responsible_org_id});
+  if (!responsible || !auth::org_in_scope(p, responsible->str(0))) v.add("responsible_org_id", "unknown org unit");
   if (trim(person).empty()) v.add("responsible_person", "is required");
   if (trim(finding).empty()) v.add("finding", "is required");
   v.throw_if_failed();

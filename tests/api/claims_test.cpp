@@ -331,6 +331,10 @@ TEST_P(Claims, ChasesAreLinkedAndTheSecondEscalates) {
   EXPECT_EQ(clock(detail.as_object(), "reply")->at("due"), clock(c, "reply")->at("due"));
   auto list = dispatcher->get("/api/v1/claims?q=" + std::string(c.at("number").as_string())).json();
   EXPECT_EQ(list.at("total").as_int64(), 1);
+  // A chase is a record on its claim: it cannot be worked or reopened by itself.
+  bj::object chase_record{{"id", detail.at("chases").as_array().at(0).at("id")}};
+  auto reopen = step(*dispatcher, chase_record, "reopen", {{"note", "x"}});
+  EXPECT_EQ(reopen.error_code(), "invalid_transition");
 }
 
 TEST_P(Claims, RepeatClaimsAreLinkedCountedAndEscalated) {
@@ -374,6 +378,18 @@ TEST_P(Claims, ScopeOnEveryEndpoint) {
   EXPECT_EQ(auditor.post(p2 + "/actions/escalate", bj::object{{"note", "x"}, {"version", 1}}).status, 403);
   EXPECT_EQ(as("planner01").post("/api/v1/sla-policies", bj::object{}).status, 403);
   EXPECT_EQ(dispatcher->request("PUT", "/api/v1/settings/claims.repeat_window_days", "{\"value\":\"10\"}").status, 403);
+  // A county's marketing manager administers only its own region's rules.
+  EXPECT_EQ(county.request("PUT", "/api/v1/settings/claims.repeat_window_days", "{\"value\":\"10\"}").status, 403);
+  auto calendars = county.get("/api/v1/calendars").json();
+  for (auto& cal : calendars.at("items").as_array())
+    if (cal.at("code").as_string() == "CN")
+      EXPECT_EQ(county.request("PUT", "/api/v1/calendars/" + id_text(cal.at("id").as_int64()) + "/days/2026-12-01",
+                               "{\"adjustment\":\"off_day\",\"name\":\"x\"}")
+                    .status,
+                403);
+  auto foreign = county.post("/api/v1/routing-rules", bj::object{{"org_unit_id", org("DC02")}, {"department_id", org("DC02-YX")}});
+  EXPECT_EQ(foreign.status, 422);
+  EXPECT_NE(foreign.detail("org_unit_id"), "");
   // Account managers see the claims of their own customers only.
   auto am_customers = as("am09").get("/api/v1/customers?page_size=1").json();
   ASSERT_FALSE(am_customers.at("items").as_array().empty());
