@@ -6,12 +6,15 @@
 # 2. search             customers::search p50/p99 (bench_search) vs a naive LIKE scan
 # 3. import             customers::run_import_now rows/s (bench_import) vs plain sqlite3 inserts
 # 4. memory             server VmHWM after the lookup load vs the same server idle on an empty DB
+# 5. claims             the sweep's due-clock query among 1M open claims vs the same query unindexed;
+#                       claim creation with audit and outbox vs plain inserts (bench_claims)
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
 # Environment (for quick trial runs; the defaults are the real benchmark):
 #   LIANXIN_BENCH_CUSTOMERS (1000000)  LIANXIN_BENCH_IMPORT_ROWS (1000000)
 #   LIANXIN_BENCH_DURATION (10, wrk seconds)  LIANXIN_BENCH_QUERIES (1000)
+#   LIANXIN_BENCH_OPEN_CLAIMS (1000000)  LIANXIN_BENCH_CREATIONS (5000)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +24,8 @@ CUSTOMERS=${LIANXIN_BENCH_CUSTOMERS:-1000000}
 IMPORT_ROWS=${LIANXIN_BENCH_IMPORT_ROWS:-1000000}
 DURATION=${LIANXIN_BENCH_DURATION:-10}
 QUERIES=${LIANXIN_BENCH_QUERIES:-1000}
+OPEN_CLAIMS=${LIANXIN_BENCH_OPEN_CLAIMS:-1000000}
+CREATIONS=${LIANXIN_BENCH_CREATIONS:-5000}
 GENERATOR_VERSION=1     # bump to force regenerating the cached database
 RESULTS=$ROOT/bench/results
 WORK=$RESULTS/work
@@ -78,7 +83,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -214,12 +219,19 @@ section "2. search (bench_search)"
 section "3. import (bench_import)"
 "$BUILD/bench/bench_import" --workdir "$WORK/import" --rows "$IMPORT_ROWS" | tee "$WORK/import.txt" || true
 
+section "5. claims (bench_claims)"
+"$BUILD/bench/bench_claims" --workdir "$RESULTS" --open-claims "$OPEN_CLAIMS" --creations "$CREATIONS" | tee "$WORK/claims.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
 s_naive_p50=$(result search_naive_p50_ms "$WORK/search.txt"); s_naive_p99=$(result search_naive_p99_ms "$WORK/search.txt")
 i_rps=$(result import_rows_per_s "$WORK/import.txt"); i_plain=$(result import_plain_rows_per_s "$WORK/import.txt")
 i_ok=$(result import_ok "$WORK/import.txt"); i_s=$(result import_seconds "$WORK/import.txt")
+c_find99=$(result sweep_find_p99_ms "$WORK/claims.txt"); c_find50=$(result sweep_find_p50_ms "$WORK/claims.txt")
+c_scan=$(result sweep_scan_p50_ms "$WORK/claims.txt"); c_step=$(result sweep_step_ms "$WORK/claims.txt")
+c_fired=$(result sweep_step_fired "$WORK/claims.txt"); c_open=$(result sweep_open_claims "$WORK/claims.txt")
+c_create=$(result create_per_s "$WORK/claims.txt"); c_plain=$(result create_plain_per_s "$WORK/claims.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
   printf '%-38s %-28s %-38s %-18s %s\n' figure measured "baseline (same run)" goal met
@@ -235,6 +247,12 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
   printf '%-38s %-28s %-38s %-18s %s\n' "import of $IMPORT_ROWS CSV rows" "$(fmt "$i_rps" 0) rows/s ($(fmt "$i_s" 0) s)" \
     "plain sqlite3 $(fmt "$i_plain" 0) rows/s" ">= 150000 rows/s" \
     "$(if [[ $i_ok == 1.000 ]]; then yesno ge "$i_rps" 150000; else echo 'no (import failed)'; fi)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "sweep: find due among $(fmt "$c_open" 0) open" "p50 $(fmt "$c_find50" 2) / p99 $(fmt "$c_find99" 2) ms" \
+    "same query, no index: $(fmt "$c_scan" 1) ms" "< 50 ms" "$(yesno lt "$c_find99" 50)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "sweep: one step, find + fire" "$(fmt "$c_step" 1) ms ($(fmt "$c_fired" 0) points)" \
+    "-" "(informational)" "-"
+  printf '%-38s %-28s %-38s %-18s %s\n' "claim creation (audit + outbox), SQLite" "$(fmt "$c_create" 0) claims/s" \
+    "plain inserts $(fmt "$c_plain" 0) rows/s" ">= 2000 /s" "$(yesno ge "$c_create" 2000)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"

@@ -252,6 +252,7 @@ Response create_policy(auth::Guard& g, RouteContext& ctx) {
          in.key_account ? Value(std::int64_t{*in.key_account}) : storage::null_value(), opt(in.importance_class), opt(in.area_type),
          storage::opt_value(in.org_unit_id), in.priority, opt(in.valid_from), opt(in.valid_to), std::int64_t{in.enabled}, in.source,
          in.verification, now_millis()});
+    bump_rules_version(conn);
     write_clocks(conn, id, in);
     auto after = load_policy(conn, id);
     audit_write(conn, p, "create", "sla_policy", std::to_string(id), nullptr, after);
@@ -283,6 +284,7 @@ Response update_policy(auth::Guard& g, RouteContext& ctx) {
     if (n == 0)
       throw AppError(ErrorCode::conflict, "the policy was changed by someone else; reload it",
                      {{"version", "current version is " + std::to_string(before.at("version").as_int64())}});
+    bump_rules_version(conn);
     write_clocks(conn, id, in);
     auto after = load_policy(conn, id);
     audit_write(conn, p, "update", "sla_policy", std::to_string(id), before, after);
@@ -384,6 +386,7 @@ Response save_route(auth::Guard& g, RouteContext& ctx, bool create) {
           {opt(in.claim_type), opt(in.sub_type), opt(in.complaint_class), storage::opt_value(in.org_unit_id), key_account,
            in.department_id, in.priority, std::int64_t{in.enabled}, now_millis(), id});
     }
+    bump_rules_version(conn);
     auto after = load_route(conn, id);
     audit_write(conn, p, create ? "create" : "update", "routing_rule", std::to_string(id), before, after);
     return ok(after, create ? 201 : 200);
@@ -396,6 +399,7 @@ Response delete_route(auth::Guard& g, RouteContext& ctx) {
   return g.db().transaction([&](Connection& conn) {
     auto before = load_route(conn, id);
     require_rule_scope(conn, p, org_of(before));
+    bump_rules_version(conn);
     conn.execute("DELETE FROM claim_routing_rules WHERE id = ?", {id});
     audit_write(conn, p, "delete", "routing_rule", std::to_string(id), before, nullptr);
     return Response::no_content();
@@ -459,6 +463,7 @@ Response update_setting(auth::Guard& g, RouteContext& ctx) {
     if (key == "claims.escalation_max_level" && v.ok() && std::stoll(value) > 10) v.add("value", "at most 10 levels");
     v.throw_if_failed();
     auto before = setting_json(*row);
+    bump_rules_version(conn);
     conn.execute("UPDATE settings SET value = ?, updated_at = ?, updated_by = ? WHERE key = ?", {value, now_millis(), p.user_id, key});
     auto after = setting_json(*conn.query_one(
         "SELECT key, value, value_type, module, source, verification, updated_at FROM settings WHERE key = ?", {key}));

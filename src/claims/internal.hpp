@@ -2,6 +2,7 @@
 // Shared between the claims module's translation units (service, steps, queries, sweep); not a
 // public interface.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <boost/json/object.hpp>
 
 #include "auth/model.hpp"
+#include "claims/rules.hpp"
 #include "claims/service.hpp"
 #include "storage/db.hpp"
 
@@ -57,6 +59,18 @@ struct PolicyClock {
   bool escalate_on_breach = true;
   std::string source, verification, policy_code;
 };
+
+// The claims rules as one cached snapshot: settings, SLA policies with their clocks, routing rules.
+struct RuleSnapshot {
+  std::int64_t version = 0;
+  Settings settings;
+  std::vector<PolicyCandidate> policies;
+  std::vector<RouteCandidate> routes;
+  std::map<std::int64_t, std::vector<PolicyClock>> policy_clocks;
+};
+std::shared_ptr<const RuleSnapshot> rules(storage::Connection& conn);
+// Every write to settings, policies or routing rules calls this in its transaction.
+void bump_rules_version(storage::Connection& conn);
 
 std::vector<std::string> split_codes(const std::string& text);
 const char* clock_label(const std::string& name);  // Chinese name of a clock for messages

@@ -1,6 +1,9 @@
 #include "claims/service.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "audit/audit.hpp"
@@ -339,13 +342,9 @@ void escalate(Connection& conn, const auth::Actor& actor, ClaimRow& c, const std
 
 // The chosen SLA policy's clocks, as stored.
 std::vector<PolicyClock> policy_clocks(Connection& conn, std::int64_t policy_id) {
-  std::vector<PolicyClock> out;
-  for (auto& r : conn.query(
-           "SELECT k.clock, k.amount, k.unit, k.pause_on, k.reminder_permille, k.escalate_on_breach, k.source, "
-           "k.verification, p.code FROM sla_policy_clocks k JOIN sla_policies p ON p.id = k.policy_id WHERE k.policy_id = ?",
-           {policy_id}))
-    out.push_back({r.str(0), r.i64(1), r.str(2), split_codes(r.str(3)), r.str(4), r.boolean(5), r.str(6), r.str(7), r.str(8)});
-  return out;
+  auto snapshot = rules(conn);
+  auto it = snapshot->policy_clocks.find(policy_id);
+  return it == snapshot->policy_clocks.end() ? std::vector<PolicyClock>{} : it->second;
 }
 
 void start_clock(Connection& conn, const ClaimRow& c, const PolicyClock& k, Millis start, std::optional<Millis> inherited) {
@@ -365,7 +364,9 @@ void start_clock(Connection& conn, const ClaimRow& c, const PolicyClock& k, Mill
   clocks::start(conn, s);
 }
 
-Settings load_settings(Connection& conn) {
+namespace {
+
+Settings read_settings(Connection& conn) {
   Settings s;
   for (auto& r : conn.query("SELECT key, value FROM settings WHERE module = 'claims'")) {
     const std::string key = r.str(0), value = r.str(1);
@@ -394,6 +395,49 @@ Settings load_settings(Connection& conn) {
   return s;
 }
 
+std::vector<PolicyCandidate> read_policies(Connection& conn);
+std::vector<RouteCandidate> read_routes(Connection& conn);
+
+std::map<std::int64_t, std::vector<PolicyClock>> read_policy_clocks(Connection& conn) {
+  std::map<std::int64_t, std::vector<PolicyClock>> out;
+  for (auto& r : conn.query(
+           "SELECT k.policy_id, k.clock, k.amount, k.unit, k.pause_on, k.reminder_permille, k.escalate_on_breach, k.source, "
+           "k.verification, p.code FROM sla_policy_clocks k JOIN sla_policies p ON p.id = k.policy_id ORDER BY k.policy_id, k.clock"))
+    out[r.i64(0)].push_back(
+        {r.str(1), r.i64(2), r.str(3), split_codes(r.str(4)), r.str(5), r.boolean(6), r.str(7), r.str(8), r.str(9)});
+  return out;
+}
+
+std::mutex rules_mutex;
+std::shared_ptr<const RuleSnapshot> cached_rules;
+
+}  // namespace
+
+std::shared_ptr<const RuleSnapshot> rules(Connection& conn) {
+  // One indexed read per command instead of four queries: the copy is reloaded when any server
+  // changed settings, policies or routing rules (they bump the version in the same transaction).
+  const std::int64_t version = conn.query_i64("SELECT value FROM counters WHERE name = 'claims_rules'");
+  {
+    std::lock_guard lock(rules_mutex);
+    if (cached_rules && cached_rules->version == version) return cached_rules;
+  }
+  auto fresh = std::make_shared<RuleSnapshot>();
+  fresh->version = version;
+  fresh->settings = read_settings(conn);
+  fresh->policies = read_policies(conn);
+  fresh->routes = read_routes(conn);
+  fresh->policy_clocks = read_policy_clocks(conn);
+  std::lock_guard lock(rules_mutex);
+  cached_rules = fresh;
+  return fresh;
+}
+
+void bump_rules_version(Connection& conn) {
+  conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'claims_rules'");
+}
+
+Settings load_settings(Connection& conn) { return rules(conn)->settings; }
+
 // ---------------------------------------------------------------------------------------------
 // Intake
 
@@ -411,7 +455,7 @@ std::string next_number(Connection& conn, Millis now) {
   return "GD" + day + buf;
 }
 
-std::vector<PolicyCandidate> load_policies(Connection& conn) {
+std::vector<PolicyCandidate> read_policies(Connection& conn) {
   std::vector<PolicyCandidate> out;
   for (auto& r : conn.query(
            "SELECT p.id, p.rule_set, p.claim_type, p.sub_type, p.channel, p.importance_class, p.area_type, p.key_account, "
@@ -435,7 +479,7 @@ std::vector<PolicyCandidate> load_policies(Connection& conn) {
   return out;
 }
 
-std::vector<RouteCandidate> load_routes(Connection& conn) {
+std::vector<RouteCandidate> read_routes(Connection& conn) {
   std::vector<RouteCandidate> out;
   for (auto& r : conn.query(
            "SELECT r.id, r.claim_type, r.sub_type, r.complaint_class, o.path, r.key_account, r.department_id, r.priority, "
@@ -464,6 +508,9 @@ bool valid_phone(const std::string& phone) {
 
 }  // namespace
 
+void announce_dispatch(Connection& conn, const auth::Actor& actor, const ClaimRow& c, const std::string& kind,
+                       const std::string& from, const std::string& note, Millis now);
+
 void dispatch_to(Connection& conn, const auth::Actor& actor, ClaimRow& c, std::int64_t department_id,
                  std::optional<std::int64_t> assignee_id, const std::string& kind, const std::string& note, Millis now) {
   const std::string path = org_path_of(conn, department_id, "department_id", true);
@@ -479,12 +526,18 @@ void dispatch_to(Connection& conn, const auth::Actor& actor, ClaimRow& c, std::i
   c.department_id = department_id;
   c.department_path = path;
   c.assignee_id = assignee_id;
+  announce_dispatch(conn, actor, c, kind, from, note, now);
+}
+
+// The history entry of a dispatch and the notice to the department (the row already says it).
+void announce_dispatch(Connection& conn, const auth::Actor& actor, const ClaimRow& c, const std::string& kind,
+                       const std::string& from, const std::string& note, Millis now) {
   record_event(conn, actor, c, kind, from, "dispatched", note, false, now);
   auto params = notice_params(conn, c);
   params["reason"] = note;
   add_next_due(conn, c, params);
   notify_users(conn, workers_of(conn, c), "claim_dispatched", params, c,
-               kind + ":" + std::to_string(department_id) + ":" + std::to_string(now), false, now);
+               kind + ":" + std::to_string(c.department_id.value_or(0)) + ":" + std::to_string(now), false, now);
 }
 
 std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Intake& in, Millis now) {
@@ -583,26 +636,36 @@ std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Inta
       throw AppError(ErrorCode::validation_failed, "invalid claim", {{"department_id", "is outside your scope"}});
   }
 
-  const Settings settings = load_settings(conn);
+  auto snapshot = rules(conn);
+  const Settings& settings = snapshot->settings;
   ClaimFacts facts{c.claim_type, c.sub_type, c.channel, c.importance_class, c.area_type, c.key_account, c.org_path,
                    shanghai_date(now)};
-  c.policy_id = choose_policy(facts, settings.rule_set, load_policies(conn));
+  c.policy_id = choose_policy(facts, settings.rule_set, snapshot->policies);
   c.rule_set = settings.rule_set;
   c.number = next_number(conn, now);
-  c.status = "registered";
+  // Dispatch: by hand when a department was given, else by the routing rules. Decided before the
+  // row is written, so the claim is written once with its department (fewer index writes).
+  std::optional<std::int64_t> department = in.department_id;
+  if (!department && settings.auto_dispatch)
+    department = choose_route({c.claim_type, c.sub_type, c.complaint_class, c.org_path, c.key_account}, snapshot->routes);
+  if (department) {
+    c.department_id = department;
+    c.department_path = org_path_of(conn, *department, "department_id", true);
+  }
+  c.status = department ? "dispatched" : "registered";
   c.created_by = p.user_id;
   c.created_at = now;
   c.id = conn.insert_returning_id(
       "INSERT INTO claims(number, upstream_no, channel, claim_type, sub_type, complaint_class, status, customer_id, "
-      "account_id, caller_name, caller_phone, title, description, area_type, org_unit_id, org_path, manager_id, "
-      "key_account, importance_class, sensitive_marks, policy_id, rule_set, created_by, created_at, updated_at, version) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1) RETURNING id",
+      "account_id, caller_name, caller_phone, title, description, area_type, org_unit_id, org_path, department_id, "
+      "department_path, manager_id, key_account, importance_class, sensitive_marks, policy_id, rule_set, created_by, "
+      "created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1) RETURNING id",
       {c.number, storage::opt_value(c.upstream_no), c.channel, c.claim_type, storage::text_or_null(c.sub_type),
        storage::text_or_null(c.complaint_class), c.status, storage::opt_value(c.customer_id),
        storage::opt_value(c.account_id), storage::text_or_null(c.caller_name), storage::text_or_null(c.caller_phone),
-       c.title, c.description, c.area_type, c.org_unit_id, c.org_path, storage::opt_value(c.manager_id),
-       std::int64_t{c.key_account}, c.importance_class, marks_text(c.sensitive_marks), storage::opt_value(c.policy_id),
-       c.rule_set, p.user_id, now, now});
+       c.title, c.description, c.area_type, c.org_unit_id, c.org_path, storage::opt_value(c.department_id),
+       storage::text_or_null(c.department_path), storage::opt_value(c.manager_id), std::int64_t{c.key_account},
+       c.importance_class, marks_text(c.sensitive_marks), storage::opt_value(c.policy_id), c.rule_set, p.user_id, now, now});
   const auth::Actor actor = p.actor();
   record_event(conn, actor, c, "registered", "", "registered", c.channel + (c.upstream_no ? " " + *c.upstream_no : ""),
                false, now);
@@ -654,11 +717,7 @@ std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Inta
     }
   }
 
-  // Dispatch: by hand when a department was given, else by the routing rules.
-  std::optional<std::int64_t> department = in.department_id;
-  if (!department && settings.auto_dispatch)
-    department = choose_route({c.claim_type, c.sub_type, c.complaint_class, c.org_path, c.key_account}, load_routes(conn));
-  if (department) dispatch_to(conn, actor, c, *department, std::nullopt, "dispatched", in.department_id ? "" : "routing rule", now);
+  if (department) announce_dispatch(conn, actor, c, "dispatched", "registered", in.department_id ? "" : "routing rule", now);
 
   if (repeat) escalate(conn, actor, c, "repeat", false, settings, now);
   bool top = false, marked = false;

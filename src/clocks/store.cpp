@@ -76,6 +76,7 @@ std::vector<ClockRow> rows_where(Connection& conn, const std::string& where, con
 
 std::vector<calendar::Pause> pauses_of(Connection& conn, std::int64_t clock_id) {
   std::vector<calendar::Pause> out;
+  if (clock_id == 0) return out;  // not written yet
   for (auto& r : conn.query("SELECT paused_from, paused_to FROM clock_pauses WHERE clock_id = ? ORDER BY paused_from", {clock_id}))
     out.push_back({r.i64(0), r.opt_i64(1)});
   return out;
@@ -129,17 +130,27 @@ std::int64_t start(Connection& conn, const StartClock& clock) {
   conn.execute("DELETE FROM clock_pauses WHERE clock_id IN (SELECT id FROM clocks WHERE subject = ? AND subject_id = ? AND name = ?)",
                {clock.subject, clock.subject_id, clock.name});
   conn.execute("DELETE FROM clocks WHERE subject = ? AND subject_id = ? AND name = ?", {clock.subject, clock.subject_id, clock.name});
-  std::int64_t id = conn.insert_returning_id(
-      "INSERT INTO clocks(subject, subject_id, name, org_path, started_at, amount, unit, inherited_due, reminder_permille, "
-      "escalate_on_breach, stage, state, policy_code, source, verification) VALUES (?,?,?,?,?,?,?,?,?,?,0,'running',?,?,?) "
-      "RETURNING id",
-      {clock.subject, clock.subject_id, clock.name, clock.org_path,
-       clock.started_at, clock.duration.amount, std::string(calendar::unit_name(clock.duration.unit)),
-       storage::opt_value(clock.inherited_due), format_permille(clock.reminder_permille),
-       std::int64_t{clock.escalate_on_breach}, clock.policy_code, clock.source, clock.verification});
-  auto rows = rows_where(conn, "id = ?", {id});
-  refresh(conn, rows.front(), now_millis());
-  return id;
+  // The schedule is computed before the row is written, so the row (and its indexes) is written once.
+  ClockRow c;
+  c.subject = clock.subject;
+  c.subject_id = clock.subject_id;
+  c.name = clock.name;
+  c.org_path = clock.org_path;
+  c.started_at = clock.started_at;
+  c.amount = clock.duration.amount;
+  c.unit = calendar::unit_name(clock.duration.unit);
+  c.inherited_due = clock.inherited_due;
+  c.reminder_permille = format_permille(clock.reminder_permille);
+  Computed computed = compute(conn, c);  // a new clock has no pauses
+  std::optional<Millis> next = computed.calendar_missing ? std::optional<Millis>(now_millis() + kRetryMissingCalendarMs)
+                                                         : next_fire_at(computed.schedule, 0);
+  return conn.insert_returning_id(
+      "INSERT INTO clocks(subject, subject_id, name, org_path, started_at, amount, unit, inherited_due, due_at, reminder_permille, "
+      "escalate_on_breach, stage, next_fire_at, state, policy_code, source, verification) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,'running',?,?,?) RETURNING id",
+      {clock.subject, clock.subject_id, clock.name, clock.org_path, clock.started_at, clock.duration.amount, c.unit,
+       storage::opt_value(clock.inherited_due), storage::opt_value(computed.schedule.due), c.reminder_permille,
+       std::int64_t{clock.escalate_on_breach}, storage::opt_value(next), clock.policy_code, clock.source, clock.verification});
 }
 
 void pause(Connection& conn, const std::string& subject, std::int64_t subject_id, const std::vector<std::string>& names,

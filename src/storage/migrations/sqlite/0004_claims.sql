@@ -204,6 +204,9 @@ CREATE TABLE counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 );
+-- Version of the claims rules (settings, SLA policies, routing rules): every change bumps it, and
+-- servers reload their cached copy when it differs.
+INSERT INTO counters(name, value) VALUES ('claims_rules', 1);
 
 CREATE TABLE claims (
   id INTEGER PRIMARY KEY,
@@ -257,12 +260,12 @@ CREATE TABLE claims (
 CREATE UNIQUE INDEX claims_upstream ON claims(channel, upstream_no) WHERE upstream_no IS NOT NULL;
 CREATE INDEX claims_org_status ON claims(org_path, status);
 CREATE INDEX claims_department_status ON claims(department_id, status);
-CREATE INDEX claims_assignee_status ON claims(assignee_id, status);
+CREATE INDEX claims_assignee_status ON claims(assignee_id, status) WHERE assignee_id IS NOT NULL;
 CREATE INDEX claims_customer ON claims(customer_id, created_at);
-CREATE INDEX claims_account ON claims(account_id, created_at);
+CREATE INDEX claims_account ON claims(account_id, created_at) WHERE account_id IS NOT NULL;
 CREATE INDEX claims_created ON claims(created_at);
-CREATE INDEX claims_parent ON claims(parent_id);
-CREATE INDEX claims_repeat ON claims(repeat_of);
+CREATE INDEX claims_parent ON claims(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX claims_repeat ON claims(repeat_of) WHERE repeat_of IS NOT NULL;
 
 CREATE TABLE claim_events (
   id INTEGER PRIMARY KEY,
