@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr Millis kMinute = 60'000;
-constexpr int kGeneratorVersion = 1;
+constexpr int kGeneratorVersion = 2;  // bump when the schema the cached database needs changes
 
 auth::Principal dispatcher(storage::Database& db) {
   auto row = db.read([](storage::Connection& conn) {

@@ -22,85 +22,87 @@ namespace {
 
 constexpr Millis kDay = 86'400'000;
 
-struct Fact {
-  std::string claim_type, complaint_class, channel, org, department, month, satisfaction;
-  bool repeat = false;
-  bool chase = false;
-  Millis created_at = 0;
-  std::optional<Millis> callback_at;
-};
-
-struct ClockFact {
-  std::string name;
-  bool met_on_time = false;
-  bool counted = false;  // met, or overdue while open
-};
-
 struct Period {
   Millis from = 0, to = 0;  // [from, to)
 };
 
 Millis shanghai_midnight_of(const std::string& date) { return parse_iso_instant(date + "T00:00:00+08:00", "date"); }
 
-std::vector<Fact> load_facts(Connection& conn, const auth::Principal& p, const Period& period, std::optional<std::int64_t> org) {
+// Counts of one group (or of the whole period), aggregated by the database.
+struct Tally {
+  std::int64_t claims = 0, complaints = 0, repeats = 0, callbacks = 0, satisfied = 0;
+};
+
+struct ClockTally {
+  std::int64_t on_time = 0, counted = 0;  // counted = met, or overdue while open
+};
+
+// WHERE for the claims of a period in the caller's scope (and optional region), on alias c.
+std::string period_where(Connection& conn, const auth::Principal& p, const Period& period, std::optional<std::int64_t> org,
+                         Params& params) {
   std::string where = " WHERE c.created_at >= ? AND c.created_at < ?";
-  Params params{period.from, period.to};
+  params.push_back(period.from);
+  params.push_back(period.to);
   append_scope(p, conn.backend(), where, params);
   if (org) {
     auto r = conn.query_one("SELECT path FROM org_units WHERE id = ?", {*org});
     if (!r) throw AppError(ErrorCode::validation_failed, "invalid query parameter", {{"org_unit_id", "unknown org unit"}});
     where += " AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", r->str(0), params);
   }
-  std::vector<Fact> out;
-  for (auto& r : conn.query("SELECT c.claim_type, c.complaint_class, c.channel, o.name, d.name, c.created_at, c.repeat_of, "
-                            "c.satisfaction, c.callback_at FROM claims c JOIN org_units o ON o.id = c.org_unit_id "
-                            "LEFT JOIN org_units d ON d.id = c.department_id" +
-                                where,
-                            params)) {
-    Fact f;
-    f.claim_type = r.str(0);
-    f.complaint_class = r.str(1);
-    f.channel = r.str(2);
-    f.org = r.str(3);
-    f.department = r.is_null(4) ? "-" : r.str(4);
-    f.created_at = r.i64(5);
-    f.month = shanghai_date(f.created_at).substr(0, 7);
-    f.repeat = !r.is_null(6);
-    f.satisfaction = r.str(7);
-    f.callback_at = r.opt_i64(8);
-    f.chase = f.claim_type == "chase";
-    out.push_back(std::move(f));
-  }
+  return where;
+}
+
+std::string group_expression(storage::Backend backend, const std::string& by) {
+  if (by == "type") return "c.claim_type";
+  if (by == "class") return "COALESCE(c.complaint_class, '-')";
+  if (by == "channel") return "c.channel";
+  if (by == "region") return "o.name";
+  if (by == "department") return "COALESCE(d.name, '-')";
+  // month in Asia/Shanghai (UTC+8, no daylight saving)
+  return backend == storage::Backend::sqlite ? "strftime('%Y-%m', (c.created_at + 28800000) / 1000, 'unixepoch')"
+                                             : "to_char(to_timestamp((c.created_at + 28800000) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')";
+}
+
+// Claims of the period grouped by `by` (chases are not claims of their own; they are counted apart).
+std::map<std::string, Tally> tally_groups(Connection& conn, const auth::Principal& p, const Period& period,
+                                          std::optional<std::int64_t> org, const std::string& by) {
+  Params params;
+  const std::string where = period_where(conn, p, period, org, params);
+  const std::string key = group_expression(conn.backend(), by);
+  std::map<std::string, Tally> out;
+  for (auto& r : conn.query(
+           "SELECT " + key + ", COUNT(*), "
+           "SUM(CASE WHEN c.claim_type = 'complaint' THEN 1 ELSE 0 END), "
+           "SUM(CASE WHEN c.repeat_of IS NOT NULL THEN 1 ELSE 0 END), "
+           "SUM(CASE WHEN c.callback_at IS NOT NULL THEN 1 ELSE 0 END), "
+           "SUM(CASE WHEN c.satisfaction IN ('satisfied','basically_satisfied') THEN 1 ELSE 0 END) "
+           "FROM claims c JOIN org_units o ON o.id = c.org_unit_id LEFT JOIN org_units d ON d.id = c.department_id" +
+               where + " AND c.parent_id IS NULL GROUP BY " + key,
+           params))
+    out[r.str(0)] = {r.i64(1), r.i64(2), r.i64(3), r.i64(4), r.i64(5)};
   return out;
 }
 
-std::vector<ClockFact> load_clocks(Connection& conn, const auth::Principal& p, const Period& period, std::optional<std::int64_t> org,
-                                   Millis now) {
-  std::string where = " WHERE c.created_at >= ? AND c.created_at < ?";
-  Params params{period.from, period.to};
-  append_scope(p, conn.backend(), where, params);
-  if (org) {
-    auto r = conn.query_one("SELECT path FROM org_units WHERE id = ?", {*org});
-    if (r) where += " AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", r->str(0), params);
-  }
-  std::vector<ClockFact> out;
-  for (auto& r : conn.query("SELECT k.name, k.state, k.due_at, k.met_at FROM clocks k JOIN claims c ON c.id = k.subject_id AND "
-                            "k.subject = 'claim'" +
-                                where,
-                            params)) {
-    ClockFact f;
-    f.name = r.str(0);
-    const std::string state = r.str(1);
-    auto due = r.opt_i64(2);
-    auto met = r.opt_i64(3);
-    if (state == "met") {
-      f.counted = true;
-      f.met_on_time = due && met && *met <= *due;
-    } else if ((state == "running" || state == "paused") && due && *due <= now) {
-      f.counted = true;
-    }
-    out.push_back(f);
-  }
+std::int64_t count_chases(Connection& conn, const auth::Principal& p, const Period& period, std::optional<std::int64_t> org) {
+  Params params;
+  const std::string where = period_where(conn, p, period, org, params);
+  return conn.query_i64("SELECT COUNT(*) FROM claims c" + where + " AND c.claim_type = 'chase'", params);
+}
+
+std::map<std::string, ClockTally> tally_clocks(Connection& conn, const auth::Principal& p, const Period& period,
+                                               std::optional<std::int64_t> org, Millis now) {
+  Params params{now};
+  Params scoped;
+  const std::string where = period_where(conn, p, period, org, scoped);
+  params.insert(params.end(), scoped.begin(), scoped.end());
+  std::map<std::string, ClockTally> out;
+  for (auto& r : conn.query(
+           "SELECT k.name, SUM(CASE WHEN k.state = 'met' AND k.met_at <= k.due_at THEN 1 ELSE 0 END), "
+           "SUM(CASE WHEN k.state = 'met' OR (k.state IN ('running','paused') AND k.due_at <= ?) THEN 1 ELSE 0 END) "
+           "FROM clocks k JOIN claims c ON k.subject = 'claim' AND k.subject_id = c.id" +
+               where + " GROUP BY k.name",
+           params))
+    out[r.str(0)] = {r.i64(1), r.i64(2)};
   return out;
 }
 
@@ -124,41 +126,31 @@ struct Kpi {
   bool count = false;  // a plain count (written as an integer), not a rate
 };
 
-std::vector<Kpi> kpis_of(const std::vector<Fact>& facts, const std::vector<ClockFact>& clock_facts, std::int64_t customers) {
-  std::int64_t claims = 0, complaints = 0, repeats = 0, chases = 0, callbacks = 0, satisfied = 0;
-  for (auto& f : facts) {
-    if (f.chase) {
-      ++chases;
-      continue;
-    }
-    ++claims;
-    if (f.claim_type == "complaint") ++complaints;
-    if (f.repeat) ++repeats;
-    if (f.callback_at) {
-      ++callbacks;
-      if (f.satisfaction == "satisfied" || f.satisfaction == "basically_satisfied") ++satisfied;
-    }
+std::vector<Kpi> kpis_of(const std::map<std::string, Tally>& groups, std::int64_t chases,
+                         const std::map<std::string, ClockTally>& clock_tallies, std::int64_t customers) {
+  Tally all;
+  for (const auto& [key, t] : groups) {
+    all.claims += t.claims;
+    all.complaints += t.complaints;
+    all.repeats += t.repeats;
+    all.callbacks += t.callbacks;
+    all.satisfied += t.satisfied;
   }
   std::vector<Kpi> out;
-  out.push_back({"claims", claims, 0, static_cast<double>(claims), true});
-  out.push_back({"complaints", complaints, 0, static_cast<double>(complaints), true});
-  out.push_back({"complaints_per_10k", complaints, customers, per_ten_thousand(complaints, customers)});
+  out.push_back({"claims", all.claims, 0, static_cast<double>(all.claims), true});
+  out.push_back({"complaints", all.complaints, 0, static_cast<double>(all.complaints), true});
+  out.push_back({"complaints_per_10k", all.complaints, customers, per_ten_thousand(all.complaints, customers)});
+  Kpi reply;
   for (const std::string& name : clock_names()) {
-    std::int64_t counted = 0, on_time = 0;
-    for (auto& k : clock_facts)
-      if (k.name == name && k.counted) {
-        ++counted;
-        if (k.met_on_time) ++on_time;
-      }
-    out.push_back({"on_time_" + name, on_time, counted, percent(on_time, counted)});
+    auto it = clock_tallies.find(name);
+    const ClockTally t = it == clock_tallies.end() ? ClockTally{} : it->second;
+    out.push_back({"on_time_" + name, t.on_time, t.counted, percent(t.on_time, t.counted)});
+    if (name == "reply") reply = out.back();
   }
   // Resolution: replies met on time over replies due (met or overdue), as rules_cn §9 (按时办结 / 应办结).
-  Kpi reply;
-  for (const auto& k : out)
-    if (k.code == "on_time_reply") reply = k;
   out.push_back({"resolution_rate", reply.numerator, reply.denominator, percent(reply.numerator, reply.denominator)});
-  out.push_back({"repeat_rate", repeats, claims, percent(repeats, claims)});
-  out.push_back({"callback_satisfaction", satisfied, callbacks, percent(satisfied, callbacks)});
+  out.push_back({"repeat_rate", all.repeats, all.claims, percent(all.repeats, all.claims)});
+  out.push_back({"callback_satisfaction", all.satisfied, all.callbacks, percent(all.satisfied, all.callbacks)});
   out.push_back({"chases", chases, 0, static_cast<double>(chases), true});
   return out;
 }
@@ -195,14 +187,6 @@ const char* definition(const std::string& code, bool zh) {
   return "";
 }
 
-std::string group_key(const Fact& f, const std::string& by) {
-  if (by == "type") return f.claim_type;
-  if (by == "class") return f.complaint_class.empty() ? "-" : f.complaint_class;
-  if (by == "channel") return f.channel;
-  if (by == "region") return f.org;
-  if (by == "department") return f.department;
-  return f.month;
-}
 
 }  // namespace
 
@@ -230,11 +214,13 @@ bj::object analysis(Connection& conn, const auth::Principal& p, const AnalysisQu
   const bool zh = lang != "en";
   const Period current{shanghai_midnight_of(q.from), shanghai_midnight_of(q.to) + kDay};
   const Period previous{current.from - (current.to - current.from), current.from};
-  const auto facts = load_facts(conn, p, current, q.org_unit_id);
-  const auto previous_facts = load_facts(conn, p, previous, q.org_unit_id);
+  const auto groups_now = tally_groups(conn, p, current, q.org_unit_id, q.group_by);
+  const auto groups_before = tally_groups(conn, p, previous, q.org_unit_id, q.group_by);
   const std::int64_t customers = customers_in_scope(conn, p, q.org_unit_id);
-  const auto kpis = kpis_of(facts, load_clocks(conn, p, current, q.org_unit_id, now), customers);
-  const auto previous_kpis = kpis_of(previous_facts, load_clocks(conn, p, previous, q.org_unit_id, now), customers);
+  const auto kpis = kpis_of(groups_now, count_chases(conn, p, current, q.org_unit_id),
+                            tally_clocks(conn, p, current, q.org_unit_id, now), customers);
+  const auto previous_kpis = kpis_of(groups_before, count_chases(conn, p, previous, q.org_unit_id),
+                                     tally_clocks(conn, p, previous, q.org_unit_id, now), customers);
   bj::array kpi_array;
   for (std::size_t i = 0; i < kpis.size(); ++i) {
     const auto& k = kpis[i];
@@ -254,34 +240,24 @@ bj::object analysis(Connection& conn, const auth::Principal& p, const AnalysisQu
     o["change_percent"] = change ? bj::value(*change) : bj::value(nullptr);
     kpi_array.push_back(std::move(o));
   }
-  // Groups: count, complaints, repeats, callbacks satisfied, and the previous period's count.
+  // Groups: this period's tallies beside the previous period's count. Months do not line up with
+  // the previous period's months; every other key compares like for like.
   struct Group {
-    std::int64_t count = 0, complaints = 0, repeats = 0, callbacks = 0, satisfied = 0, previous = 0;
+    Tally now;
+    std::int64_t previous = 0;
   };
   std::map<std::string, Group> groups;
-  for (auto& f : facts) {
-    if (f.chase) continue;
-    auto& g = groups[group_key(f, q.group_by)];
-    ++g.count;
-    if (f.claim_type == "complaint") ++g.complaints;
-    if (f.repeat) ++g.repeats;
-    if (f.callback_at) {
-      ++g.callbacks;
-      if (f.satisfaction == "satisfied" || f.satisfaction == "basically_satisfied") ++g.satisfied;
-    }
-  }
-  // Months do not line up with the previous period's months; every other key compares like for like.
+  for (const auto& [key, t] : groups_now) groups[key].now = t;
   if (q.group_by != "month")
-    for (auto& f : previous_facts)
-      if (!f.chase) ++groups[group_key(f, q.group_by)].previous;
+    for (const auto& [key, t] : groups_before) groups[key].previous = t.claims;
   bj::array group_array;
   for (auto& [key, g] : groups) {
-    auto change = change_percent(static_cast<double>(g.count), static_cast<double>(g.previous));
-    auto repeat_rate = percent(g.repeats, g.count);
-    auto satisfaction = percent(g.satisfied, g.callbacks);
+    auto change = change_percent(static_cast<double>(g.now.claims), static_cast<double>(g.previous));
+    auto repeat_rate = percent(g.now.repeats, g.now.claims);
+    auto satisfaction = percent(g.now.satisfied, g.now.callbacks);
     group_array.push_back(bj::object{{"key", key},
-                                     {"count", g.count},
-                                     {"complaints", g.complaints},
+                                     {"count", g.now.claims},
+                                     {"complaints", g.now.complaints},
                                      {"repeat_rate", repeat_rate ? bj::value(*repeat_rate) : bj::value(nullptr)},
                                      {"callback_satisfaction", satisfaction ? bj::value(*satisfaction) : bj::value(nullptr)},
                                      {"previous", g.previous},

@@ -27,12 +27,9 @@ bj::array strings(const std::vector<std::string>& list) {
 
 const char* kOpenStatuses = "('registered','dispatched','accepted','waiting_customer','returned')";
 
-// Columns after the claim's own: customer name, department name, assignee name, next due, max stage.
+// Columns after the claim's own: customer name, department name, assignee name, next due, reminder fired.
 std::string list_select() {
-  return std::string("SELECT ") + claim_columns() +
-         ", cu.name, d.name, u.display_name, "
-         "(SELECT MIN(k.due_at) FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = c.id AND k.state IN ('running','paused')) AS next_due, "
-         "(SELECT MAX(k.stage) FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = c.id AND k.state IN ('running','paused')) AS max_stage FROM claims c";
+  return std::string("SELECT ") + claim_columns() + ", cu.name, d.name, u.display_name, c.next_due_at, c.reminder_fired FROM claims c";
 }
 // Replaces "SELECT ... FROM claims c" with the joined form.
 std::string list_from() {
@@ -208,14 +205,13 @@ void add_filters(Connection& conn, const auth::Principal& p, const ListFilter& f
     params.push_back(*f.created_to);
   }
   if (f.urgency) {
-    const std::string open_clock = "EXISTS (SELECT 1 FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = c.id AND "
-                                   "k.state IN ('running','paused') AND ";
+    // next_due_at and reminder_fired follow the open clocks (triggers in migration 0004).
     if (*f.urgency == "red" || *f.urgency == "overdue") {
-      where += " AND " + open_clock + "k.due_at <= ?)";
+      where += " AND c.next_due_at <= ?";
       params.push_back(now);
     } else if (*f.urgency == "amber") {
       // A reminder has fired but nothing is overdue yet.
-      where += " AND " + open_clock + "k.stage > 0) AND NOT " + open_clock + "k.due_at <= ?)";
+      where += " AND c.reminder_fired = 1 AND (c.next_due_at IS NULL OR c.next_due_at > ?)";
       params.push_back(now);
     } else {
       throw AppError(ErrorCode::validation_failed, "invalid query parameter", {{"urgency", "must be one of amber, red, overdue"}});
@@ -238,7 +234,7 @@ bj::object list_claims(Connection& conn, const auth::Principal& p, const ListFil
   add_filters(conn, p, f, now, where, params);
   const std::int64_t total = conn.query_i64("SELECT COUNT(*) FROM claims c" + where, params);
   std::string order = f.sort == "created" ? " ORDER BY c.created_at DESC, c.id DESC"
-                                          : " ORDER BY next_due ASC NULLS LAST, c.created_at DESC, c.id DESC";
+                                          : " ORDER BY c.next_due_at ASC NULLS LAST, c.created_at DESC, c.id DESC";
   Params page = params;
   page.push_back(f.limit);
   page.push_back(f.offset);
@@ -375,9 +371,7 @@ bj::object board(Connection& conn, const auth::Principal& p, Millis now) {
     by_status[r.str(0)] = r.i64(1);
   Params overdue_params = params;
   overdue_params.push_back(now);
-  const std::string overdue_clause =
-      " AND EXISTS (SELECT 1 FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = c.id AND k.state IN ('running','paused') "
-      "AND k.due_at <= ?)";
+  const std::string overdue_clause = " AND c.next_due_at <= ?";
   const std::int64_t overdue = conn.query_i64("SELECT COUNT(*) FROM claims c" + where + overdue_clause, overdue_params);
   const std::int64_t escalated = conn.query_i64("SELECT COUNT(*) FROM claims c" + where + " AND c.escalation_level > 0", params);
   bj::array departments;

@@ -442,6 +442,10 @@ TEST_P(Claims, SweepFiresRemindersThenBreachOnceAndEscalates) {
   EXPECT_GE(after_half, 1);
   scheduler.run_once(start + 31 * kMinute);  // the same instant again: nothing new
   EXPECT_EQ(count(sql_reminders), after_half);
+  // A reminder has fired: the claim is amber in the queue (kept by the clocks triggers).
+  auto amber = dispatcher->get("/api/v1/claims?urgency=amber&q=" + std::string(c.at("number").as_string())).json();
+  EXPECT_EQ(amber.at("total").as_int64(), 1);
+  EXPECT_EQ(amber.at("items").as_array().at(0).at("urgency").as_string(), "amber");
   scheduler.run_once(start + 61 * kMinute);  // 75 % and the breach at once
   EXPECT_GT(count(sql_reminders), after_half);
   EXPECT_EQ(count(sql_breaches), 1);

@@ -255,7 +255,11 @@ CREATE TABLE claims (
   created_by INTEGER REFERENCES users(id),
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  version INTEGER NOT NULL DEFAULT 1
+  version INTEGER NOT NULL DEFAULT 1,
+  -- Kept by triggers on clocks: the nearest due of the open clocks, and whether any reminder has
+  -- fired, so queues sort by urgency and boards count overdue claims from an index.
+  next_due_at INTEGER,
+  reminder_fired INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX claims_upstream ON claims(channel, upstream_no) WHERE upstream_no IS NOT NULL;
 CREATE INDEX claims_org_status ON claims(org_path, status);
@@ -266,6 +270,36 @@ CREATE INDEX claims_account ON claims(account_id, created_at) WHERE account_id I
 CREATE INDEX claims_created ON claims(created_at);
 CREATE INDEX claims_parent ON claims(parent_id) WHERE parent_id IS NOT NULL;
 CREATE INDEX claims_repeat ON claims(repeat_of) WHERE repeat_of IS NOT NULL;
+CREATE INDEX claims_next_due ON claims(next_due_at) WHERE next_due_at IS NOT NULL;
+
+-- claims.next_due_at / reminder_fired follow the claim's clocks.
+CREATE TRIGGER clocks_claim_due_insert AFTER INSERT ON clocks WHEN NEW.subject = 'claim'
+BEGIN
+  UPDATE claims SET
+    next_due_at = (SELECT MIN(k.due_at) FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = NEW.subject_id
+                   AND k.state IN ('running','paused')),
+    reminder_fired = EXISTS (SELECT 1 FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = NEW.subject_id
+                             AND k.state IN ('running','paused') AND k.stage > 0)
+  WHERE id = NEW.subject_id;
+END;
+CREATE TRIGGER clocks_claim_due_update AFTER UPDATE OF due_at, state, stage ON clocks WHEN NEW.subject = 'claim'
+BEGIN
+  UPDATE claims SET
+    next_due_at = (SELECT MIN(k.due_at) FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = NEW.subject_id
+                   AND k.state IN ('running','paused')),
+    reminder_fired = EXISTS (SELECT 1 FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = NEW.subject_id
+                             AND k.state IN ('running','paused') AND k.stage > 0)
+  WHERE id = NEW.subject_id;
+END;
+CREATE TRIGGER clocks_claim_due_delete AFTER DELETE ON clocks WHEN OLD.subject = 'claim'
+BEGIN
+  UPDATE claims SET
+    next_due_at = (SELECT MIN(k.due_at) FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = OLD.subject_id
+                   AND k.state IN ('running','paused')),
+    reminder_fired = EXISTS (SELECT 1 FROM clocks k WHERE k.subject = 'claim' AND k.subject_id = OLD.subject_id
+                             AND k.state IN ('running','paused') AND k.stage > 0)
+  WHERE id = OLD.subject_id;
+END;
 
 CREATE TABLE claim_events (
   id INTEGER PRIMARY KEY,
