@@ -121,7 +121,7 @@ void seed_demo_claims(storage::Database& db, std::uint64_t seed, int count) {
           claims::apply_step(conn, admin, id, action, s, std::min(at, now));
         };
         auto status = [&] { return conn.query_one("SELECT status, department_id FROM claims WHERE id = ?", {id}); };
-        int stage = age_days > 10 ? between(4, 6) : age_days > 2 ? between(1, 6) : between(0, 3);
+        int stage = age_days > 10 ? between(5, 6) : age_days > 2 ? between(1, 6) : between(0, 3);
         if (t.type == std::string("praise")) stage = std::min(stage, 1);
         Millis at = created + 20 * 60'000;
         auto row = status();
@@ -129,6 +129,12 @@ void seed_demo_claims(storage::Database& db, std::uint64_t seed, int count) {
           claims::Step s;
           s.department_id = conn.query_one("SELECT id FROM org_units WHERE code = 'DC-YX'")->i64(0);
           step("dispatch", at, s);
+        }
+        if (stage >= 2 && t.type == std::string("fault_repair")) {
+          // Repair crews mostly arrive within the hour; some do not.
+          claims::Step arrive;
+          arrive.note = "抢修人员已到达现场";
+          step("arrive", created + static_cast<Millis>(between(25, 100)) * 60'000, arrive);
         }
         if (stage >= 2) {
           step("accept", at += 40 * 60'000, {});
