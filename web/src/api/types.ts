@@ -25,6 +25,12 @@ export type Permission =
   | 'apikey.admin'
   | 'audit.read'
   | 'reference.read'
+  | 'claim.read'
+  | 'claim.intake'
+  | 'claim.dispatch'
+  | 'claim.handle'
+  | 'claim.callback'
+  | 'claim.admin'
 
 export interface SessionUser {
   id: number

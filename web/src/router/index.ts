@@ -3,6 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '@/stores/session'
 import MainLayout from '@/layout/MainLayout.vue'
 import { i18n } from '@/i18n'
+import type { RoleCode } from '@/api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -33,6 +34,42 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'lookup',
     component: () => import('@/views/lookup/index.vue'),
     meta: { title: 'menu.lookup', permission: 'customer.read' },
+  },
+  {
+    path: 'claims/mine',
+    name: 'claims-mine',
+    component: () => import('@/views/claims/mine.vue'),
+    meta: { title: 'menu.claimsMine', permission: 'claim.read' },
+  },
+  {
+    path: 'claims',
+    name: 'claims',
+    component: () => import('@/views/claims/index.vue'),
+    meta: { title: 'menu.claimsBoard', permission: 'claim.read' },
+  },
+  {
+    path: 'claims/new',
+    name: 'claim-new',
+    component: () => import('@/views/claims/new.vue'),
+    meta: { title: 'menu.claimNew', permission: 'claim.intake' },
+  },
+  {
+    path: 'claims/analysis',
+    name: 'claims-analysis',
+    component: () => import('@/views/claims/analysis.vue'),
+    meta: { title: 'menu.claimsAnalysis', permission: 'claim.read' },
+  },
+  {
+    path: 'claims/admin',
+    name: 'claims-admin',
+    component: () => import('@/views/claims/admin/index.vue'),
+    meta: { title: 'menu.claimsAdmin', permission: 'claim.read' },
+  },
+  {
+    path: 'claims/:id(\\d+)',
+    name: 'claim-detail',
+    component: () => import('@/views/claims/detail.vue'),
+    meta: { title: 'menu.claimDetail', permission: 'claim.read' },
   },
   {
     path: 'calendar/deadline',
@@ -72,13 +109,19 @@ export const appRoutes: RouteRecordRaw[] = [
   },
 ]
 
-// The home page is the first page the user may see (the customer list for
-// most roles; e.g. the audit log for an auditor).
-const homeOrder = ['customers', 'lookup', 'imports', 'audit', 'users', 'org', 'api-keys']
+// The home page is the first page the user may see in the order for their role: a department
+// handler starts with their queue, a dispatcher with the dispatch board, most others with the
+// customer list (an auditor with the audit log).
+const defaultHomeOrder = ['customers', 'claims-mine', 'lookup', 'imports', 'audit', 'users', 'org', 'api-keys']
+const homeOrderByRole: Partial<Record<RoleCode, string[]>> = {
+  department_handler: ['claims-mine', ...defaultHomeOrder],
+  service_dispatcher: ['claims', ...defaultHomeOrder],
+}
 
 export function homeRouteName(): string {
   const session = useSessionStore()
-  for (const name of homeOrder) {
+  const order = (session.user && homeOrderByRole[session.user.role]) || defaultHomeOrder
+  for (const name of order) {
     const route = appRoutes.find((entry) => entry.name === name)
     if (route && session.can(route.meta?.permission)) return name
   }

@@ -49,12 +49,31 @@ export function useFieldErrors() {
       showError(error)
       return false
     }
-    for (const detail of error.details) {
-      if (!detail.field) continue
-      if (knownFields && !knownFields.includes(detail.field)) continue
-      errors[detail.field] = errors[detail.field] ? `${errors[detail.field]}; ${detail.message}` : detail.message
+    const add = (field: string, message: string) => {
+      errors[field] = errors[field] ? `${errors[field]}; ${message}` : message
     }
-    showError(error)
+    let unplaced = 0
+    for (const detail of error.details) {
+      if (!detail.field) {
+        unplaced++
+        continue
+      }
+      // A list element ("sensitive_marks[1]", "clocks[0].amount") also marks its list's field.
+      const base = detail.field.replace(/\[\d+\].*$/, '')
+      if (knownFields && !knownFields.includes(detail.field) && !knownFields.includes(base)) {
+        unplaced++
+        continue
+      }
+      add(detail.field, detail.message)
+      if (base !== detail.field) add(base, detail.message)
+    }
+    // When the caller named its fields and every detail is shown beside one, the message alone
+    // is enough (the details are not repeated in the toast).
+    if (knownFields && unplaced === 0 && error.details.length > 0) {
+      ElMessage({ type: 'error', message: error.message || translate('errors.generic'), grouping: true, duration: 4000, showClose: true })
+    } else {
+      showError(error)
+    }
     return true
   }
 

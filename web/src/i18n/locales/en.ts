@@ -1,4 +1,5 @@
 import type { MessageSchema } from './zh-CN'
+import claims from './claims.en'
 
 const en: MessageSchema = {
   app: {
@@ -93,6 +94,13 @@ const en: MessageSchema = {
     kinds: { working_day: 'Working day', weekend: 'Weekend', off_day: 'Day off', makeup_working_day: 'Make-up working day' },
   },
   menu: {
+    claims: 'Claims',
+    claimsMine: 'My queue',
+    claimsBoard: 'Dispatch board',
+    claimNew: 'New claim',
+    claimDetail: 'Claim',
+    claimsAnalysis: 'Claim analysis',
+    claimsAdmin: 'SLA & calendars',
     deadline: 'Deadline calculator',
     customers: 'Customers',
     lookup: 'Caller lookup',
@@ -126,6 +134,12 @@ const en: MessageSchema = {
     'apikey.admin': 'Manage API keys',
     'audit.read': 'Read audit log',
     'reference.read': 'Read reference data',
+    'claim.read': 'Read claims',
+    'claim.intake': 'Register claims',
+    'claim.dispatch': 'Dispatch claims',
+    'claim.handle': 'Handle claims',
+    'claim.callback': 'Callback and recovery',
+    'claim.admin': 'Claim rules administration',
   },
   orgKinds: {
     company: 'Company',
@@ -226,6 +240,7 @@ const en: MessageSchema = {
       call: 'Call',
       visit: 'Visit',
       message: 'Message',
+      claim: 'Claim',
     },
     titles: {
       customer_created: 'Customer created',
@@ -243,6 +258,7 @@ const en: MessageSchema = {
       archive: 'Archive',
       interactions: 'Interactions',
       import: 'Import',
+      claims: 'Claims',
     },
     allKinds: 'All kinds',
     title: 'Title',
@@ -259,6 +275,7 @@ const en: MessageSchema = {
     titleRequired: 'Enter a title',
     logged: 'Logged',
     empty: 'No history yet',
+    openClaim: 'Open claim',
   },
   lookup: {
     title: 'Caller lookup',
@@ -380,6 +397,17 @@ const en: MessageSchema = {
     nameRequired: 'Enter a name',
     userRequired: 'Select a user',
     userPlaceholder: 'Search users',
+  },
+  claims,
+  notifications: {
+    title: 'Notifications',
+    bell: 'Notifications',
+    empty: 'No notifications',
+    readAll: 'Mark all read',
+    markRead: 'Mark read',
+    unreadOnly: 'Unread only',
+    viewAll: 'View all',
+    unread: '{n} unread',
   },
   audit: {
     title: 'Audit log',

@@ -1,3 +1,5 @@
+import claims from './claims.zh-CN'
+
 // Simplified Chinese (default). en.ts must have the same keys (type-checked).
 const zhCN = {
   app: {
@@ -92,6 +94,13 @@ const zhCN = {
     kinds: { working_day: '工作日', weekend: '周末', off_day: '法定假日', makeup_working_day: '调休上班' },
   },
   menu: {
+    claims: '诉求工单',
+    claimsMine: '我的工单',
+    claimsBoard: '调度台',
+    claimNew: '工单受理',
+    claimDetail: '工单详情',
+    claimsAnalysis: '诉求分析',
+    claimsAdmin: 'SLA与日历',
     deadline: '时限计算器',
     customers: '客户档案',
     lookup: '来电弹屏',
@@ -125,6 +134,12 @@ const zhCN = {
     'apikey.admin': 'API 密钥管理',
     'audit.read': '查看审计',
     'reference.read': '查看字典',
+    'claim.read': '查看工单',
+    'claim.intake': '受理工单',
+    'claim.dispatch': '派发工单',
+    'claim.handle': '处理工单',
+    'claim.callback': '回访与补救',
+    'claim.admin': '工单规则管理',
   },
   orgKinds: {
     company: '公司',
@@ -225,6 +240,7 @@ const zhCN = {
       call: '电话',
       visit: '走访',
       message: '消息',
+      claim: '工单',
     },
     titles: {
       customer_created: '新建客户档案',
@@ -242,6 +258,7 @@ const zhCN = {
       archive: '客户档案',
       interactions: '接触记录',
       import: '数据导入',
+      claims: '诉求工单',
     },
     allKinds: '全部类型',
     title: '标题',
@@ -258,6 +275,7 @@ const zhCN = {
     titleRequired: '请输入标题',
     logged: '已记录',
     empty: '暂无服务轨迹',
+    openClaim: '查看工单',
   },
   lookup: {
     title: '来电弹屏',
@@ -379,6 +397,17 @@ const zhCN = {
     nameRequired: '请输入名称',
     userRequired: '请选择用户',
     userPlaceholder: '输入用户名搜索',
+  },
+  claims,
+  notifications: {
+    title: '消息中心',
+    bell: '消息',
+    empty: '暂无消息',
+    readAll: '全部已读',
+    markRead: '标为已读',
+    unreadOnly: '只看未读',
+    viewAll: '查看全部',
+    unread: '未读 {n} 条',
   },
   audit: {
     title: '审计日志',
