@@ -56,14 +56,40 @@ std::string group_expression(storage::Backend backend, const std::string& by) {
   if (by == "type") return "c.claim_type";
   if (by == "class") return "COALESCE(c.complaint_class, '-')";
   if (by == "channel") return "c.channel";
-  if (by == "region") return "o.name";
-  if (by == "department") return "COALESCE(d.name, '-')";
+  if (by == "region") return "c.org_unit_id";            // labelled with its bureau below
+  if (by == "department") return "COALESCE(c.department_id, 0)";  // labelled "部门 · 单位" below
   // month in Asia/Shanghai (UTC+8, no daylight saving)
   return backend == storage::Backend::sqlite ? "strftime('%Y-%m', (c.created_at + 28800000) / 1000, 'unixepoch')"
                                              : "to_char(to_timestamp((c.created_at + 28800000) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')";
 }
 
 // Claims of the period grouped by `by` (chases are not claims of their own; they are counted apart).
+// Labels for org-unit keys: a department as "营销部 · 东城区供电局" (every bureau has one of each
+// department), a region as its bureau (county or city) rather than the station a claim sits in.
+std::map<std::string, std::string> org_labels(Connection& conn, const std::string& by) {
+  struct Unit {
+    std::int64_t parent = 0;
+    std::string kind, name;
+  };
+  std::map<std::int64_t, Unit> units;
+  for (auto& r : conn.query("SELECT id, parent_id, kind, name FROM org_units"))
+    units[r.i64(0)] = {r.is_null(1) ? 0 : r.i64(1), r.str(2), r.str(3)};
+  std::map<std::string, std::string> out{{"0", "-"}};
+  for (const auto& [id, unit] : units) {
+    if (by == "department") {
+      auto parent = units.find(unit.parent);
+      out[std::to_string(id)] = unit.name + (parent == units.end() ? "" : " · " + parent->second.name);
+    } else {
+      std::int64_t at = id;
+      while (units.count(at) && units[at].kind != "county" && units[at].kind != "city" && units[at].kind != "company" &&
+             units[at].parent)
+        at = units[at].parent;
+      out[std::to_string(id)] = units.count(at) ? units[at].name : unit.name;
+    }
+  }
+  return out;
+}
+
 std::map<std::string, Tally> tally_groups(Connection& conn, const auth::Principal& p, const Period& period,
                                           std::optional<std::int64_t> org, const std::string& by) {
   Params params;
@@ -80,7 +106,20 @@ std::map<std::string, Tally> tally_groups(Connection& conn, const auth::Principa
                where + " AND c.parent_id IS NULL GROUP BY " + key,
            params))
     out[r.str(0)] = {r.i64(1), r.i64(2), r.i64(3), r.i64(4), r.i64(5)};
-  return out;
+  if (by != "region" && by != "department") return out;
+  // Org-unit ids to labels; stations of one bureau fold into one region.
+  const auto labels = org_labels(conn, by);
+  std::map<std::string, Tally> labelled;
+  for (const auto& [id, t] : out) {
+    auto it = labels.find(id);
+    Tally& into = labelled[it == labels.end() ? id : it->second];
+    into.claims += t.claims;
+    into.complaints += t.complaints;
+    into.repeats += t.repeats;
+    into.callbacks += t.callbacks;
+    into.satisfied += t.satisfied;
+  }
+  return labelled;
 }
 
 std::int64_t count_chases(Connection& conn, const auth::Principal& p, const Period& period, std::optional<std::int64_t> org) {

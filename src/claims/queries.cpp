@@ -280,12 +280,14 @@ bj::object claim_detail(Connection& conn, const auth::Principal& p, std::int64_t
   }
   out["clocks"] = clock_array(conn, id, now);
   bj::array events;
-  for (auto& r : conn.query("SELECT id, at, actor_name, kind, from_status, to_status, note, internal FROM claim_events "
-                            "WHERE claim_id = ? ORDER BY at, id",
+  for (auto& r : conn.query("SELECT e.id, e.at, COALESCE(u.display_name, e.actor_name), e.kind, e.from_status, e.to_status, "
+                            "e.note, e.internal, e.actor_name FROM claim_events e LEFT JOIN users u ON u.id = e.actor_id "
+                            "WHERE e.claim_id = ? ORDER BY e.at, e.id",
                             {id}))
     events.push_back(bj::object{{"id", r.i64(0)},
                                 {"at", format_iso_utc(r.i64(1))},
                                 {"actor", r.str(2)},
+                                {"actor_username", r.str(8)},
                                 {"kind", r.str(3)},
                                 {"from_status", json::nullable(r.opt_str(4))},
                                 {"to_status", json::nullable(r.opt_str(5))},

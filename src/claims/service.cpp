@@ -272,7 +272,37 @@ void notify_users(Connection& conn, const std::vector<std::int64_t>& users, cons
 }
 
 
-// A history entry; customer-visible ones also go on the customer 360 timeline.
+namespace {
+
+// Chinese names for the customer 360 timeline (the claim page translates the codes itself).
+std::string event_label(const std::string& kind) {
+  static const std::map<std::string, std::string> labels = {
+      {"registered", "受理"},          {"dispatched", "派单"},        {"transferred", "转派"},
+      {"returned", "退单"},            {"accepted", "接单"},          {"contacted", "首次联系"},
+      {"arrived", "到达现场"},         {"waiting_customer", "挂起待客户"}, {"resumed", "恢复处理"},
+      {"note", "处理进展"},            {"closed", "办结销号"},        {"callback", "回访"},
+      {"archived", "归档"},            {"reopened", "重新处理"},      {"escalated", "提级"},
+      {"chased", "催办"},              {"repeat_linked", "关联重复诉求"}, {"breached", "超时"},
+      {"attachment", "上传附件"},      {"recovery_task", "服务补救"}, {"recovery_opened", "开启服务补救"},
+      {"recovery_done", "服务补救完成"}, {"accountability", "责任认定"}};
+  auto it = labels.find(kind);
+  return it == labels.end() ? kind : it->second;
+}
+
+const char* status_label(const std::string& status) {
+  if (status == "registered") return "已受理";
+  if (status == "dispatched") return "已派单";
+  if (status == "accepted") return "处理中";
+  if (status == "waiting_customer") return "挂起待客户";
+  if (status == "returned") return "已退单";
+  if (status == "closed") return "已办结待回访";
+  if (status == "archived") return "已归档";
+  return "";
+}
+
+}  // namespace
+
+// A history entry; every one also goes on the customer 360 timeline.
 void record_event(Connection& conn, const auth::Actor& actor, const ClaimRow& c, const std::string& kind,
                   const std::string& from_status, const std::string& to_status, const std::string& note, bool internal,
                   Millis now) {
@@ -288,7 +318,8 @@ void record_event(Connection& conn, const auth::Actor& actor, const ClaimRow& c,
     e.at = now;
     e.kind = "claim";
     e.source = "claims";
-    e.title = "工单 " + c.number + " " + kind + (to_status.empty() || to_status == from_status ? "" : " → " + to_status);
+    e.title = "工单 " + c.number + " " + event_label(kind) +
+              (to_status.empty() || to_status == from_status ? "" : "（" + std::string(status_label(to_status)) + "）");
     e.body = c.title + (note.empty() ? "" : "：" + note);
     e.ref_entity = "claim";
     e.ref_id = std::to_string(c.id);

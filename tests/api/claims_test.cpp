@@ -371,6 +371,13 @@ TEST_P(Claims, ScopeOnEveryEndpoint) {
   EXPECT_EQ(handler.get("/api/v1/claims/" + id_text(c1.at("id").as_int64())).status, 200);
   EXPECT_EQ(handler.get(p2).status, 404);
   EXPECT_EQ(handler.post("/api/v1/claims", complaint(customer_in("DC01-S1"))).status, 403);  // no intake right
+  // Assignees of a department: for dispatchers within their scope.
+  auto assignees = dispatcher->get("/api/v1/claims/assignees?department_id=" + id_text(org("DC01-YX"))).json();
+  bool listed_handler = false;
+  for (auto& u : assignees.at("items").as_array()) listed_handler = listed_handler || u.at("username").as_string() == "h-dc01-yx";
+  EXPECT_TRUE(listed_handler);
+  EXPECT_EQ(county.get("/api/v1/claims/assignees?department_id=" + id_text(org("DC02-YX"))).status, 422);
+  EXPECT_EQ(as("auditor01").get("/api/v1/claims/assignees?department_id=" + id_text(org("DC01-YX"))).status, 403);
   // Read-only roles.
   auto auditor = as("auditor01");
   EXPECT_EQ(auditor.get(p2).status, 200);
@@ -562,6 +569,14 @@ TEST_P(Claims, AnalysisCountsKpisAndExports) {
   bool outage = false;
   for (auto& g : a.at("groups").as_array()) outage = outage || g.at("key").as_string() == "outage";
   EXPECT_TRUE(outage);
+  // Departments are named with their bureau (every bureau has a 营销部); regions fold stations into bureaus.
+  auto by_department = dispatcher->get("/api/v1/claims/analysis?from=" + today + "&to=" + today + "&group_by=department").json();
+  bool labelled = false;
+  for (auto& g : by_department.at("groups").as_array())
+    labelled = labelled || g.at("key").as_string() == "营销部 · 南湖区供电局" || g.at("key").as_string() == "营销部 · 西山区供电局";
+  EXPECT_TRUE(labelled) << bj::serialize(by_department.at("groups"));
+  auto by_region = dispatcher->get("/api/v1/claims/analysis?from=" + today + "&to=" + today + "&group_by=region").json();
+  for (auto& g : by_region.at("groups").as_array()) EXPECT_EQ(g.at("key").as_string().find("供电所"), std::string::npos);
   EXPECT_EQ(dispatcher->get("/api/v1/claims/analysis?group_by=planet").status, 422);
   EXPECT_EQ(dispatcher->get("/api/v1/claims/analysis?from=2026-02-30").status, 422);
   auto x = dispatcher->get("/api/v1/claims/analysis/export?from=" + today + "&to=" + today);
