@@ -19,20 +19,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 // Days since 1970-01-01 (floor) of an instant shifted to local time.
 std::int64_t floor_days(Millis local) { return local >= 0 ? local / kDay : (local - kDay + 1) / kDay; }
 
-// Howard Hinnant's civil-from-days (public domain), as in common/clock.cpp.
-void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t yy = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yy + (m <= 2));
-}
-
 // Length of the UTF-8 sequence starting with byte `lead` (1 for stray continuation bytes).
 std::size_t utf8_length(unsigned char lead) {
   if (lead >= 0xF0) return 4;
@@ -307,9 +293,10 @@ std::string rfc5322_date(Millis at) {
   Millis local = at + kShanghaiOffset;
   std::int64_t days = floor_days(local);
   Millis into_day = local - days * kDay;
-  int y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
+  const std::string date = shanghai_date(at);  // YYYY-MM-DD
+  const int y = std::stoi(date.substr(0, 4));
+  const unsigned m = static_cast<unsigned>(std::stoi(date.substr(5, 2)));
+  const unsigned d = static_cast<unsigned>(std::stoi(date.substr(8, 2)));
   int weekday = static_cast<int>(((days % 7) + 7) % 7);
   char buf[48];
   std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +0800", weekdays[weekday], d, months[m - 1], y,
