@@ -1,0 +1,132 @@
+#include "keyaccounts/rules.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "common/errors.hpp"
+
+namespace lianxin::keyaccounts {
+namespace {
+
+// Percentile rank (0-100) of each value among all values; ties share the average rank, so a
+// population of equal values scores 50 each.
+std::vector<double> percentile_ranks(const std::vector<double>& values) {
+  const std::size_t n = values.size();
+  std::vector<double> out(n, 50.0);
+  if (n < 2) return out;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    while (j + 1 < n && values[order[j + 1]] == values[order[i]]) ++j;
+    const double rank = (static_cast<double>(i) + static_cast<double>(j)) / 2.0;  // 0-based average
+    for (std::size_t k = i; k <= j; ++k) out[order[k]] = rank * 100.0 / static_cast<double>(n - 1);
+    i = j + 1;
+  }
+  return out;
+}
+
+bool has_tag(const Facts& f, const std::vector<std::string>& tags) {
+  for (const auto& t : tags)
+    if (std::find(f.tags.begin(), f.tags.end(), t) != f.tags.end()) return true;
+  return false;
+}
+
+std::string listed_kind_of(const Facts& f, const Rules& rules) {
+  for (const auto& kind : rules.listed_kinds) {
+    for (const auto& code : kind.industry_codes)
+      if (!f.industry_code.empty() && f.industry_code.compare(0, code.size(), code) == 0) return kind.kind;
+    if (has_tag(f, kind.tags)) return kind.kind;
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* reason_code(Reason reason) {
+  switch (reason) {
+    case Reason::top_consumption: return "top_consumption";
+    case Reason::important_class: return "important_class";
+    case Reason::listed_kind: return "listed_kind";
+    case Reason::value_score: return "value_score";
+  }
+  return "unknown";
+}
+
+void validate(const Rules& rules) {
+  Validator v;
+  if (rules.top_n < 0 || rules.top_n > 1000) v.add("top_n", "must be between 0 and 1000");
+  const Weights& w = rules.weights;
+  if (w.consumption < 0 || w.growth < 0 || w.credit < 0 || w.capacity < 0) v.add("weights", "must not be negative");
+  else if (w.consumption + w.growth + w.credit + w.capacity <= 0) v.add("weights", "at least one weight must be positive");
+  if (rules.score_threshold < 0 || rules.score_threshold > 100) v.add("score_threshold", "must be between 0 and 100");
+  v.throw_if_failed();
+}
+
+std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rules) {
+  validate(rules);
+  const std::size_t n = facts.size();
+  std::vector<Proposal> out(n);
+
+  // Rank within the bureau by consumption (largest first; ties by customer id for a stable answer).
+  std::map<std::int64_t, std::vector<std::size_t>> by_bureau;
+  for (std::size_t i = 0; i < n; ++i) by_bureau[facts[i].bureau_id].push_back(i);
+  for (auto& [bureau, members] : by_bureau) {
+    std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+      if (facts[a].annual_kwh != facts[b].annual_kwh) return facts[a].annual_kwh > facts[b].annual_kwh;
+      return facts[a].customer_id < facts[b].customer_id;
+    });
+    for (std::size_t r = 0; r < members.size(); ++r) out[members[r]].rank_in_bureau = static_cast<int>(r + 1);
+  }
+
+  // Value score.
+  std::vector<double> consumption(n), growth(n), capacity(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    consumption[i] = facts[i].annual_kwh;
+    capacity[i] = facts[i].contract_kva;
+    growth[i] = facts[i].previous_kwh > 0 ? facts[i].annual_kwh / facts[i].previous_kwh - 1.0 : 0.0;
+  }
+  const auto consumption_rank = percentile_ranks(consumption);
+  const auto growth_rank = percentile_ranks(growth);
+  const auto capacity_rank = percentile_ranks(capacity);
+  const Weights& w = rules.weights;
+  const double total_weight = w.consumption + w.growth + w.credit + w.capacity;
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const Facts& f = facts[i];
+    Proposal& p = out[i];
+    p.customer_id = f.customer_id;
+    p.currently_key = f.key_account;
+    const double growth_score = f.previous_kwh > 0 ? growth_rank[i] : 50.0;
+    const double credit_score =
+        f.billed_fen > 0 ? std::clamp(f.paid_fen / f.billed_fen, 0.0, 1.0) * 100.0 : 50.0;
+    p.score = std::round((w.consumption * consumption_rank[i] + w.growth * growth_score + w.credit * credit_score +
+                          w.capacity * capacity_rank[i]) /
+                         total_weight * 10.0) /
+              10.0;
+    if (p.rank_in_bureau <= rules.top_n && f.annual_kwh > 0) p.reasons.push_back(Reason::top_consumption);
+    if (std::find(rules.important_classes.begin(), rules.important_classes.end(), f.importance_class) !=
+        rules.important_classes.end())
+      p.reasons.push_back(Reason::important_class);
+    p.listed_kind = listed_kind_of(f, rules);
+    if (!p.listed_kind.empty()) p.reasons.push_back(Reason::listed_kind);
+    if (p.score >= rules.score_threshold) p.reasons.push_back(Reason::value_score);
+  }
+  return out;
+}
+
+Diff diff(const std::vector<Proposal>& proposals) {
+  Diff d;
+  for (const auto& p : proposals) {
+    const bool proposed = !p.reasons.empty();
+    if (proposed && !p.currently_key) d.added.push_back(p.customer_id);
+    else if (!proposed && p.currently_key) d.removed.push_back(p.customer_id);
+    else if (proposed) d.kept.push_back(p.customer_id);
+  }
+  return d;
+}
+
+}  // namespace lianxin::keyaccounts

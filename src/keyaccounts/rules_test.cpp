@@ -1,0 +1,95 @@
+// Key-account identification rules (pure).
+#include <gtest/gtest.h>
+
+#include "common/errors.hpp"
+#include "keyaccounts/rules.hpp"
+
+using namespace lianxin;
+using namespace lianxin::keyaccounts;
+
+namespace {
+
+Facts customer(std::int64_t id, std::int64_t bureau, double kwh) {
+  Facts f;
+  f.customer_id = id;
+  f.bureau_id = bureau;
+  f.annual_kwh = kwh;
+  f.importance_class = "none";
+  return f;
+}
+
+bool has(const Proposal& p, Reason r) { return std::find(p.reasons.begin(), p.reasons.end(), r) != p.reasons.end(); }
+
+}  // namespace
+
+TEST(Identification, TopNOfEachBureau) {
+  std::vector<Facts> facts;
+  for (int i = 1; i <= 30; ++i) facts.push_back(customer(i, 1, 1000.0 * i));        // bureau 1: 30 customers
+  for (int i = 31; i <= 35; ++i) facts.push_back(customer(i, 2, 10.0 * i));         // bureau 2: 5 small ones
+  Rules rules;
+  rules.score_threshold = 100;  // only the top-N reason here
+  auto p = propose(facts, rules);
+  EXPECT_EQ(p[29].rank_in_bureau, 1);  // 30,000 kWh is the largest of bureau 1
+  EXPECT_TRUE(has(p[29], Reason::top_consumption));
+  EXPECT_TRUE(has(p[10], Reason::top_consumption));   // rank 20
+  EXPECT_FALSE(has(p[9], Reason::top_consumption));   // rank 21
+  for (int i = 30; i < 35; ++i) EXPECT_TRUE(has(p[i], Reason::top_consumption));  // small bureaus keep their top N
+  rules.top_n = 3;
+  p = propose(facts, rules);
+  EXPECT_FALSE(has(p[30], Reason::top_consumption));
+  EXPECT_TRUE(has(p[34], Reason::top_consumption));
+}
+
+TEST(Identification, ClassesKindsAndScore) {
+  std::vector<Facts> facts;
+  for (int i = 1; i <= 100; ++i) facts.push_back(customer(i, 1, i));
+  facts[0].importance_class = "first";
+  facts[1].industry_code = "8411";      // a hospital (division 84)
+  facts[2].tags = {"应急指挥"};
+  facts[3].importance_class = "temporary";  // not an important class for the list
+  // Customer 100 is the largest, grows fastest, pays everything and has the largest capacity.
+  facts[99].previous_kwh = 10;
+  facts[99].billed_fen = 1000;
+  facts[99].paid_fen = 1000;
+  facts[99].contract_kva = 5000;
+  Rules rules;
+  rules.top_n = 0;
+  auto p = propose(facts, rules);
+  EXPECT_TRUE(has(p[0], Reason::important_class));
+  EXPECT_TRUE(has(p[1], Reason::listed_kind));
+  EXPECT_EQ(p[1].listed_kind, "hospital");
+  EXPECT_EQ(p[2].listed_kind, "emergency_command");
+  EXPECT_TRUE(p[3].reasons.empty());
+  EXPECT_TRUE(has(p[99], Reason::value_score));
+  EXPECT_GE(p[99].score, 90);
+  EXPECT_TRUE(p[50].reasons.empty());
+  // Unknown growth and no bills score neutral (50), not zero.
+  EXPECT_GT(p[50].score, 30);
+}
+
+TEST(Identification, DiffAgainstTheCurrentList) {
+  std::vector<Facts> facts{customer(1, 1, 100), customer(2, 1, 50), customer(3, 1, 10)};
+  facts[1].key_account = true;
+  facts[2].key_account = true;
+  Rules rules;
+  rules.top_n = 1;
+  rules.score_threshold = 100;
+  auto d = diff(propose(facts, rules));
+  EXPECT_EQ(d.added, std::vector<std::int64_t>{1});
+  EXPECT_EQ(d.removed, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_TRUE(d.kept.empty());
+}
+
+TEST(Identification, RulesAreValidated) {
+  Rules rules;
+  rules.weights = {0, 0, 0, 0};
+  try {
+    propose({}, rules);
+    ADD_FAILURE();
+  } catch (const AppError& e) {
+    EXPECT_EQ(e.issues().at(0).field, "weights");
+  }
+  rules = Rules{};
+  rules.score_threshold = 120;
+  EXPECT_THROW(validate(rules), AppError);
+}
