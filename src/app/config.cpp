@@ -31,6 +31,11 @@ void apply_setting(Config& c, const std::string& key, const std::string& value, 
   else if (key == "secure_cookie") c.secure_cookie = value == "true" || value == "1";
   else if (key == "session_hours") c.session_hours = to_int(value, key, origin, 1, 24 * 30);
   else if (key == "jobs") c.jobs = value == "true" || value == "1";
+  else if (key == "public_url") {
+    if (!value.empty() && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+      throw std::runtime_error(origin + ": public_url must start with http:// or https://");
+    c.public_url = value;
+  }
   else if (key == "jobs_interval_ms") c.jobs_interval_ms = to_int(value, key, origin, 50, 60'000);
   else if (key == "smtp_url") c.smtp_url = value;
   else if (key == "smtp_from") c.smtp_from = value;
@@ -56,7 +61,7 @@ Config load_config(const std::string& path, bool required) {
     apply_setting(c, trim(t.substr(0, eq)), trim(t.substr(eq + 1)), path + ":" + std::to_string(number));
   }
   static const char* keys[] = {"db", "address", "port", "threads", "db_pool", "static_dir", "log_level", "secure_cookie",
-                               "session_hours", "jobs", "jobs_interval_ms", "smtp_url", "smtp_from", "smtp_user", "smtp_password",
+                               "session_hours", "jobs", "jobs_interval_ms", "public_url", "smtp_url", "smtp_from", "smtp_user", "smtp_password",
                                "sms_gateway_url", "sms_api_key"};
   for (const char* key : keys) {
     std::string env = "LIANXIN_" + std::string(key);

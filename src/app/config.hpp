@@ -18,6 +18,8 @@ struct Config {
   // The background worker (deadline sweeps, outbox delivery). Every server may run it; turn it
   // off only for a server that must never send (e.g. a read-only reporting replica).
   bool jobs = true;
+  // The address users reach the server at, for links in SMS and e-mail (empty = relative links).
+  std::string public_url;
   int jobs_interval_ms = 1000;
   // Outbound notifications (src/notify): SMTP for e-mail, an HTTP gateway for SMS. Empty = not
   // configured; rows for that channel then fail with a clear last_error and are retried later.

@@ -51,6 +51,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   claims::register_routes(router, *impl_->guard);
   notify::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
+  notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;
   job_options.interval_ms = config.jobs_interval_ms;
   job_options.delivery = {config.smtp_url,       config.smtp_from,   config.smtp_user,

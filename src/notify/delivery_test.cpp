@@ -292,6 +292,24 @@ TEST_P(NotifyDelivery, SmsCarriesTemplateParamsKeyAndBearer) {
   EXPECT_EQ(sinks().http->records().size(), 1u);
 }
 
+TEST_P(NotifyDelivery, RelativeLinksBecomeAbsoluteOutsideTheApp) {
+  auto handler = user("linker", "13800000071");
+  Millis now = shanghai("2026-03-02T10:00");
+  Notice n = breach(handler, "link-1");
+  n.params["url"] = "/claims/7";
+  set_link_base("https://lianxin.example/");
+  ASSERT_EQ(enqueue_now(n, now), 2);
+  set_link_base("");
+  auto sms_params = db_->read([&](storage::Connection& conn) {
+    return conn.query_one("SELECT params_json FROM notifications WHERE dedupe_key = 'link-1:sms'")->str(0);
+  });
+  auto app_params = db_->read([&](storage::Connection& conn) {
+    return conn.query_one("SELECT params_json FROM notifications WHERE dedupe_key = 'link-1:in_app'")->str(0);
+  });
+  EXPECT_NE(sms_params.find("https://lianxin.example/claims/7"), std::string::npos) << sms_params;
+  EXPECT_NE(app_params.find("\"/claims/7\""), std::string::npos) << app_params;
+}
+
 TEST_P(NotifyDelivery, EmailArrivesWithSubjectAndBody) {
   auto handler = user("handler", "13800000021", "zhang.wei@example.com");
   Millis now = shanghai("2026-03-02T10:00");

@@ -54,6 +54,11 @@ struct Notice {
 // malformed notice, and AppError(not_found) for an unknown user.
 int enqueue(storage::Connection& conn, const Notice& notice, Millis now);
 
+// The server's public address (config public_url, e.g. https://lianxin.example.com): a relative
+// `url` parameter ("/claims/7") becomes absolute in SMS and e-mail; in-app links stay relative.
+void set_link_base(const std::string& public_url);
+std::string link_base();
+
 // A notice to an outside address (a customer contact's mobile or e-mail): one row, no user, no
 // preferences, no staff quiet hours. `address` is the mobile number for SMS, the e-mail address
 // for e-mail. Returns the rows written (0 when the dedupe key was used before).

@@ -2,6 +2,8 @@
 // the delivery-status list, retries and quiet hours. Same SQL on SQLite and PostgreSQL
 // (ON CONFLICT … DO NOTHING / DO UPDATE exist on both).
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "common/errors.hpp"
@@ -132,6 +134,22 @@ Reachability reachability(storage::Connection& conn, std::int64_t user_id) {
   return {!trim(row->str(0)).empty(), plausible_email(trim(row->str(1)))};
 }
 
+namespace {
+std::mutex link_base_mutex;
+std::string link_base_value;
+}  // namespace
+
+void set_link_base(const std::string& public_url) {
+  std::lock_guard lock(link_base_mutex);
+  link_base_value = public_url;
+  while (!link_base_value.empty() && link_base_value.back() == '/') link_base_value.pop_back();
+}
+
+std::string link_base() {
+  std::lock_guard lock(link_base_mutex);
+  return link_base_value;
+}
+
 int enqueue(storage::Connection& conn, const Notice& notice, Millis now) {
   Validator v;
   if (notice.user_id <= 0) v.add("user_id", "is required");
@@ -152,16 +170,24 @@ int enqueue(storage::Connection& conn, const Notice& notice, Millis now) {
 
   std::optional<QuietHours> quiet;  // read only when a channel needs it
   Urgency urgency = notice.urgent ? Urgency::urgent : Urgency::normal;
-  std::string params_json = params_to_json(notice.params);
   int written = 0;
   for (Channel channel : channels) {
+    // In the app a link stays relative (the web UI routes it); in an SMS or e-mail it needs the
+    // server's public address (config public_url), when one is configured.
+    std::map<std::string, std::string> params = notice.params;
+    if (channel != Channel::in_app) {
+      auto url = params.find("url");
+      const std::string base = link_base();
+      if (url != params.end() && !base.empty() && url->second.rfind("/", 0) == 0) url->second = base + url->second;
+    }
+    const std::string params_json = params_to_json(params);
     NewRow row;
     row.user_id = notice.user_id;
     if (channel == Channel::sms) row.address = mobile;
     if (channel == Channel::email) row.address = email;  // a snapshot: the row says where it went
     row.channel = channel;
     row.kind = notice.kind;
-    row.text = render(conn, notice.kind, channel, notice.params);
+    row.text = render(conn, notice.kind, channel, params);
     row.params_json = params_json;
     row.ref_entity = notice.ref_entity;
     row.ref_id = notice.ref_id;
