@@ -44,22 +44,33 @@ bool within_schedule_year(Date date, int year) {
 
 constexpr int kMaxDepth = 32;
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Type { null, boolean, number, string, array, object };
   Type type = Type::null;
   bool boolean = false;
   std::string text;  // string contents, or the literal of a number
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  // A vector of an incomplete type is allowed (C++17); a std::pair of one is not (clang/libc++
+  // reject it), hence a member struct completed below.
+  std::vector<JsonMember> members;
   int line = 0;
 
-  const JsonValue* member(std::string_view key) const {
-    for (const auto& [name, value] : members) {
-      if (name == key) return &value;
-    }
-    return nullptr;
-  }
+  const JsonValue* member(std::string_view key) const;
 };
+
+struct JsonMember {
+  std::string name;
+  JsonValue value;
+};
+
+const JsonValue* JsonValue::member(std::string_view key) const {
+  for (const auto& [name, value] : members) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
 
 class JsonReader {
  public:
@@ -148,7 +159,7 @@ class JsonReader {
       expect(':', "expected ':' after a key");
       skip_space();
       JsonValue member = read_value(depth + 1);
-      value.members.emplace_back(std::move(key), std::move(member));
+      value.members.push_back(JsonMember{std::move(key), std::move(member)});
       skip_space();
       if (at_end()) fail_here("unexpected end of file inside an object");
       if (peek() == ',') {
