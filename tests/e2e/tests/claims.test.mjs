@@ -1,6 +1,7 @@
 // Browser tests of the claims pages (诉求工单) against a running server with the demo data:
-// intake with the screen pop, dispatch, chase, the handling department's steps, a refused step,
-// the callback, the analysis with its export, and the SLA/calendar administration.
+// intake with the screen pop, dispatch with an assignee, chase, the handling department's steps, a
+// refused step, the callback, the claim on the customer timeline, the analysis with its export, and
+// the SLA/calendar administration.
 //   cd tests/e2e && LIANXIN_URL=http://127.0.0.1:8080 node --test tests/claims.test.mjs
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -71,7 +72,7 @@ describe('Claims (诉求工单)', () => {
   let browser
   let page
   // Shared between the steps of the scenario.
-  const scenario = { claimId: null, number: null, customer: null, departmentLabel: null, departmentName: '运检部' }
+  const scenario = { claimId: null, number: null, customer: null, departmentLabel: null, departmentName: '运检部', handlerName: null }
 
   before(async () => {
     browser = await launch()
@@ -154,8 +155,24 @@ describe('Claims (诉求工单)', () => {
     await shot(page, '21-claim-created')
   })
 
-  it('the dispatcher dispatches it from the board to the city 运检部 and chases it', async () => {
+  it('the dispatcher dispatches it from the board to the city 运检部, assigned to the handler, and chases it', async () => {
     assert.ok(scenario.claimId, 'the claim was registered')
+    // The department's staff as the dispatcher may list them (GET /claims/assignees).
+    const me = await apiGet(page, '/auth/me')
+    const units = await apiGet(page, '/org-units')
+    const department = units.items.find((unit) => unit.kind === 'department' && unit.parent_id === me.user.org_unit_id && unit.name === scenario.departmentName)
+    const staff = await apiGet(page, `/claims/assignees?department_id=${department.id}`)
+    const handler = staff.items.find((user) => user.username === handlerUser)
+    assert.ok(handler, `${handlerUser} can be assigned in ${scenario.departmentName}`)
+    scenario.handlerName = handler.display_name
+    // Picks the handler in the dialog's assignee list, once the department's staff are loaded.
+    const pickAssignee = async () => {
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-assignee"]')?.getAttribute('data-count')) > 0)
+      await openSelect(page, 'step-assignee')
+      await chooseOption(page, `${handler.display_name}（${handler.username}）`)
+      await page.locator('.el-select-dropdown__item', { hasText: `${handler.display_name}（${handler.username}）` }).waitFor({ state: 'hidden' })
+      await shot(page, '22a-dispatch-assignee')
+    }
     await page.goto(`${baseUrl}/claims`)
     await byTestId(page, 'awaiting-table').waitFor()
     await waitForLoaded(page, 'claims-table')
@@ -166,6 +183,7 @@ describe('Claims (诉求工单)', () => {
       await byTestId(page, 'step-submit').waitFor({ state: 'visible' })
       await openSelect(page, 'step-department')
       await chooseOption(page, scenario.departmentLabel)
+      await pickAssignee()
       await submitStep(page)
       await awaiting.waitFor({ state: 'detached' })
       await page.goto(`${baseUrl}/claims/${scenario.claimId}`)
@@ -178,10 +196,17 @@ describe('Claims (诉求工单)', () => {
       await inputOf(page, 'step-note').fill('转运检部处理')
       await openSelect(page, 'step-department')
       await chooseOption(page, scenario.departmentLabel)
+      await pickAssignee()
       await submitStep(page)
     }
     await waitForStatus(page, 'dispatched')
     await page.waitForFunction((name) => document.querySelector('[data-testid="claim-department"]')?.textContent?.trim() === name, scenario.departmentName)
+    await page.waitForFunction((name) => document.querySelector('[data-testid="claim-assignee"]')?.textContent?.trim() === name, handler.display_name)
+    // The history names the dispatcher by display name, the user name beside it (tooltip).
+    const dispatchEvent = page.locator('[data-testid="claim-event"][data-kind="dispatched"], [data-testid="claim-event"][data-kind="transferred"]').first()
+    const actor = dispatchEvent.locator('[data-testid="event-actor"]')
+    assert.equal((await actor.innerText()).trim(), me.user.display_name)
+    assert.equal(await actor.getAttribute('data-username'), dispatcherUser)
 
     await openStep(page, 'chase')
     await inputOf(page, 'step-note').fill('客户再次来电催问处理进度')
@@ -290,6 +315,21 @@ describe('Claims (诉求工单)', () => {
     assert.equal((await byTestId(page, 'claim-satisfaction').innerText()).trim(), '满意')
     await page.locator('[data-testid="claim-event"][data-kind="archived"]').first().waitFor()
     await shot(page, '27-claim-archived')
+
+    // The customer's service timeline has the claim's steps in the server's Chinese wording,
+    // each linked to the claim.
+    await page.goto(`${baseUrl}/customers/${scenario.customer.id}`)
+    await page.locator('.el-tabs__item', { hasText: /服务轨迹/ }).click()
+    await openSelect(page, 'timeline-kind-filter')
+    await chooseOption(page, '工单')
+    const closedEntry = page.locator('[data-testid="timeline-item"]', { hasText: `工单 ${scenario.number} 办结销号（已办结待回访）` }).first()
+    await closedEntry.waitFor()
+    await page.locator('[data-testid="timeline-item"]', { hasText: `工单 ${scenario.number} 派单（已派单）` }).first().waitFor()
+    await closedEntry.scrollIntoViewIfNeeded()
+    await screenshot(page, '27a-customer-timeline-claim')
+    await closedEntry.locator('[data-testid="timeline-claim-link"]').click()
+    await page.waitForURL(new RegExp(`/claims/${scenario.claimId}$`))
+    await byTestId(page, 'claim-actions').waitFor()
 
     // Accountability for the valid complaint, and a service-recovery task done.
     await page.locator('.el-tabs__item', { hasText: /责任认定/ }).click()

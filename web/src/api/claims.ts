@@ -97,7 +97,9 @@ export interface ClaimClock {
 export interface ClaimEvent {
   id: number
   at: Instant
+  // The acting user's display name (their current one), and the user name recorded with the event.
   actor: string
+  actor_username: string
   kind: string
   from_status: string | null
   to_status: string | null
@@ -278,6 +280,20 @@ export function fetchClaimCodes(): Promise<ClaimCodes> {
 
 export function listClaims(query: Query): Promise<ListResult<ClaimListItem>> {
   return http.get<ListResult<ClaimListItem>>('/claims', query)
+}
+
+// Someone a claim can be assigned to in a department (dispatch and transfer dialogs).
+export interface ClaimAssignee {
+  id: number
+  username: string
+  display_name: string
+  role: string
+}
+
+// Active users of a department in the caller's scope; needs claim.dispatch or claim.handle. The
+// dialog handles a refusal itself (the assignee is optional).
+export function listAssignees(departmentId: number): Promise<ListResult<ClaimAssignee>> {
+  return http.get<ListResult<ClaimAssignee>>('/claims/assignees', { department_id: departmentId }, { silent: true })
 }
 
 export function fetchBoard(): Promise<ClaimBoard> {

@@ -9,8 +9,9 @@ declare module 'vue-router' {
   interface RouteMeta {
     // i18n key of the page title / menu label
     title?: string
-    // permission code needed to see the page (the server enforces it anyway)
-    permission?: string
+    // permission code needed to see the page, or a list of which any one will do (the server
+    // enforces it anyway)
+    permission?: string | string[]
     // pages reachable without a session
     public?: boolean
   }
@@ -100,6 +101,19 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'api-keys',
     component: () => import('@/views/system/apikey/index.vue'),
     meta: { title: 'menu.apiKeys', permission: 'apikey.admin' },
+  },
+  {
+    path: 'system/outbox',
+    name: 'outbox',
+    component: () => import('@/views/system/outbox/index.vue'),
+    meta: { title: 'menu.outbox', permission: ['user.admin', 'audit.read'] },
+  },
+  {
+    // 消息设置: every signed-in user's own notification channels (reached from the bell).
+    path: 'notifications/settings',
+    name: 'notification-settings',
+    component: () => import('@/views/notifications/settings.vue'),
+    meta: { title: 'menu.notificationSettings' },
   },
   {
     path: 'audit',

@@ -12,8 +12,10 @@ export const useSessionStore = defineStore('session', () => {
   const loggedIn = computed(() => user.value !== null)
   const permissions = computed(() => new Set(user.value?.permissions ?? []))
 
-  function can(permission: string | undefined): boolean {
+  // A list means any one of them (the delivery status: user.admin or audit.read).
+  function can(permission: string | readonly string[] | undefined): boolean {
     if (!permission) return true
+    if (typeof permission !== 'string') return permission.some((code) => permissions.value.has(code))
     return permissions.value.has(permission)
   }
 
