@@ -7,6 +7,7 @@
 #include "claims/api.hpp"
 #include "claims/service.hpp"
 #include "jobs/scheduler.hpp"
+#include "keyaccounts/api.hpp"
 #include "notify/notify.hpp"
 #include "auth/api.hpp"
 #include "customers/api.hpp"
@@ -50,6 +51,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   calendar::register_routes(router, *impl_->guard);
   claims::register_routes(router, *impl_->guard);
   notify::register_routes(router, *impl_->guard);
+  keyaccounts::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;

@@ -36,6 +36,8 @@ enum class Permission {
   claim_handle,     // accept, return, contact, arrive, wait, close (the handling department)
   claim_callback,   // callback (回访), service recovery, accountability
   claim_admin,      // SLA policies, routing rules, calendars, claim settings
+  keyaccount_review,   // run the key-account identification and decide on its proposals
+  keyaccount_approve,  // apply a reviewed proposal to the key-account list (the approver)
 };
 
 // Who is acting, for the audit log and the timeline.

@@ -52,6 +52,8 @@ const char* permission_code(Permission p) {
     case Permission::claim_handle: return "claim.handle";
     case Permission::claim_callback: return "claim.callback";
     case Permission::claim_admin: return "claim.admin";
+    case Permission::keyaccount_review: return "keyaccount.review";
+    case Permission::keyaccount_approve: return "keyaccount.approve";
   }
   return "";
 }
@@ -61,12 +63,14 @@ const std::vector<Permission>& permissions_of(Role role) {
   static const std::vector<P> administrator = {
       P::customer_read, P::customer_write, P::customer_import, P::customer_export, P::customer_merge,
       P::interaction_write, P::user_admin, P::org_admin, P::apikey_admin, P::audit_read, P::reference_read,
-      P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin};
+      P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin,
+      P::keyaccount_review, P::keyaccount_approve};
   static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read,
-                                        P::claim_read, P::claim_dispatch};
+                                        P::claim_read, P::claim_dispatch, P::keyaccount_approve};
   static const std::vector<P> marketing = {P::customer_read, P::customer_write, P::customer_import, P::customer_export,
                                            P::customer_merge, P::interaction_write, P::reference_read, P::claim_read,
-                                           P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin};
+                                           P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin,
+                                           P::keyaccount_review};
   static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export, P::interaction_write,
                                          P::reference_read, P::claim_read, P::claim_intake, P::claim_handle};
   static const std::vector<P> dispatcher = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,

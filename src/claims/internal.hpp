@@ -88,9 +88,10 @@ void require_dispatcher(const auth::Principal& p, const ClaimRow& c);  // claim.
 // The path of an org unit, which must be a department (allow_department) or must not be one.
 std::string org_path_of(storage::Connection& conn, std::int64_t org_id, const char* field, bool allow_department);
 
+// `timeline_note` replaces `note` on the customer timeline when the note is in codes.
 void record_event(storage::Connection& conn, const auth::Actor& actor, const ClaimRow& c, const std::string& kind,
                   const std::string& from_status, const std::string& to_status, const std::string& note, bool internal,
-                  Millis now);
+                  Millis now, const std::string& timeline_note = "");
 void audit_claim(storage::Connection& conn, const auth::Actor& actor, const std::string& action, const ClaimRow& c,
                  const boost::json::object& before, const boost::json::object& after);
 void escalate(storage::Connection& conn, const auth::Actor& actor, ClaimRow& c, const std::string& reason,

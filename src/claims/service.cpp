@@ -289,6 +289,22 @@ std::string event_label(const std::string& kind) {
   return it == labels.end() ? kind : it->second;
 }
 
+// What people read about an escalation (the code stays in claim_escalations.reason).
+std::string escalation_label(const std::string& reason) {
+  static const std::map<std::string, std::string> clocks = {
+      {"first_contact", "首次联系"}, {"on_site", "到达现场"}, {"reply", "处理答复"}, {"callback", "回访"}};
+  if (reason.rfind("breach:", 0) == 0) {
+    auto it = clocks.find(reason.substr(7));
+    return "超时（" + (it == clocks.end() ? reason.substr(7) : it->second) + "）";
+  }
+  if (reason == "repeat") return "重复诉求";
+  if (reason == "chase") return "二次催办";
+  if (reason == "unsatisfied") return "回访不满意";
+  if (reason.rfind("sensitive:", 0) == 0) return "敏感标记（" + reason.substr(10) + "）";
+  if (reason.rfind("manual: ", 0) == 0) return "人工提级：" + reason.substr(8);
+  return reason;
+}
+
 const char* status_label(const std::string& status) {
   if (status == "registered") return "已受理";
   if (status == "dispatched") return "已派单";
@@ -305,7 +321,7 @@ const char* status_label(const std::string& status) {
 // A history entry; every one also goes on the customer 360 timeline.
 void record_event(Connection& conn, const auth::Actor& actor, const ClaimRow& c, const std::string& kind,
                   const std::string& from_status, const std::string& to_status, const std::string& note, bool internal,
-                  Millis now) {
+                  Millis now, const std::string& timeline_note) {
   conn.execute(
       "INSERT INTO claim_events(claim_id, at, actor_id, actor_name, kind, from_status, to_status, note, internal) "
       "VALUES (?,?,?,?,?,?,?,?,?)",
@@ -318,9 +334,11 @@ void record_event(Connection& conn, const auth::Actor& actor, const ClaimRow& c,
     e.at = now;
     e.kind = "claim";
     e.source = "claims";
-    e.title = "工单 " + c.number + " " + event_label(kind) +
-              (to_status.empty() || to_status == from_status ? "" : "（" + std::string(status_label(to_status)) + "）");
-    e.body = c.title + (note.empty() ? "" : "：" + note);
+    const std::string label = event_label(kind), status = to_status.empty() ? "" : status_label(to_status);
+    e.title = "工单 " + c.number + " " + label +
+              (status.empty() || to_status == from_status || status.find(label) != std::string::npos ? "" : "（" + status + "）");
+    const std::string& text = timeline_note.empty() ? note : timeline_note;
+    e.body = c.title + (text.empty() ? "" : "：" + text);
     e.ref_entity = "claim";
     e.ref_id = std::to_string(c.id);
     timeline::add(conn, actor, e);
@@ -351,7 +369,9 @@ void escalate(Connection& conn, const auth::Actor& actor, ClaimRow& c, const std
                {c.id, std::int64_t{level}, reason, target ? Value(target) : storage::null_value(), now,
                 actor.user_id ? Value(actor.user_id) : storage::null_value()});
   conn.execute("UPDATE claims SET escalation_level = ?, updated_at = ? WHERE id = ?", {std::int64_t{level}, now, c.id});
-  record_event(conn, actor, c, "escalated", c.status, c.status, reason + " → level " + std::to_string(level), true, now);
+  // The history keeps the codes (the claim page translates them); the timeline reads as text.
+  record_event(conn, actor, c, "escalated", c.status, c.status, reason + " → level " + std::to_string(level), true, now,
+               escalation_label(reason) + " → 第" + std::to_string(level) + "级");
   c.escalation_level = level;
   // Leaders of the target org; when it has none, the nearest one above that has.
   std::vector<std::int64_t> leaders;
@@ -364,7 +384,7 @@ void escalate(Connection& conn, const auth::Actor& actor, ClaimRow& c, const std
   }
   auto params = notice_params(conn, c);
   params["level"] = std::to_string(level);
-  params["reason"] = reason;
+  params["reason"] = escalation_label(reason);
   const bool urgent = std::any_of(c.sensitive_marks.begin(), c.sensitive_marks.end(), [&](const std::string& m) {
     return in_list(settings.top_level_marks, m);
   });

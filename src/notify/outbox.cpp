@@ -319,7 +319,7 @@ std::vector<OutboxRow> list_outbox(storage::Connection& conn, const OutboxFilter
   params.push_back(f.limit);
   params.push_back(f.offset);
   std::vector<OutboxRow> out;
-  for (auto& r : conn.query(kOutboxColumns + where + " ORDER BY n.id DESC LIMIT ? OFFSET ?", params))
+  for (auto& r : conn.query(kOutboxColumns + where + " ORDER BY n.created_at DESC, n.id DESC LIMIT ? OFFSET ?", params))
     out.push_back(outbox_row(r));
   return out;
 }

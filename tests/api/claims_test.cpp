@@ -11,6 +11,7 @@
 #include "app/demo.hpp"
 #include "app/wiring.hpp"
 #include "client.hpp"
+#include "fixture.hpp"
 #include "common/clock.hpp"
 #include "jobs/scheduler.hpp"
 #include "spdlog/spdlog.h"
@@ -23,47 +24,11 @@ namespace bj = boost::json;
 
 namespace {
 
-const std::string kPassword = "Lianxin@2026";
 constexpr Millis kMinute = 60'000;
-
-// A server on `url` (seeded with a small demo when the database is empty).
-std::unique_ptr<app::Instance> make_instance(const std::string& url) {
-  spdlog::set_level(spdlog::level::warn);
-  app::Config config;
-  config.db = url;
-  config.port = 0;
-  config.static_dir = "";
-  config.threads = 4;
-  config.jobs = false;  // the tests run the worker's steps themselves
-  auto instance = std::make_unique<app::Instance>(config);
-  if (app::database_is_empty(instance->db())) {
-    app::DemoOptions demo;
-    demo.customers = 400;
-    demo.key_accounts = 40;
-    demo.claims = 0;
-    app::seed_demo(instance->db(), demo);
-  }
-  return instance;
-}
-
-struct Running {
-  std::unique_ptr<app::Instance> instance;
-  unsigned short port = 0;
-};
-
-std::map<std::string, Running>& servers() {
-  static std::map<std::string, Running> map;
-  return map;
-}
-
-Running& server_for(const std::string& url) {
-  auto& s = servers()[url];
-  if (!s.instance) {
-    s.instance = make_instance(url);
-    s.port = s.instance->start();
-  }
-  return s;
-}
+using lianxin::testing::kPassword;
+using lianxin::testing::make_instance;
+using lianxin::testing::Running;
+using lianxin::testing::server_for;
 
 std::string id_text(std::int64_t id) { return std::to_string(id); }
 
@@ -376,7 +341,7 @@ TEST_P(Claims, ScopeOnEveryEndpoint) {
   bool listed_handler = false;
   for (auto& u : assignees.at("items").as_array()) listed_handler = listed_handler || u.at("username").as_string() == "h-dc01-yx";
   EXPECT_TRUE(listed_handler);
-  EXPECT_EQ(county.get("/api/v1/claims/assignees?department_id=" + id_text(org("DC02-YX"))).status, 422);
+  EXPECT_EQ(county.get("/api/v1/claims/assignees?department_id=" + id_text(org("DC02"))).status, 422);  // not a department
   EXPECT_EQ(as("auditor01").get("/api/v1/claims/assignees?department_id=" + id_text(org("DC01-YX"))).status, 403);
   // Read-only roles.
   auto auditor = as("auditor01");

@@ -31,6 +31,8 @@ export type Permission =
   | 'claim.handle'
   | 'claim.callback'
   | 'claim.admin'
+  | 'keyaccount.review'
+  | 'keyaccount.approve'
 
 export interface SessionUser {
   id: number

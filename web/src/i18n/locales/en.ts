@@ -142,6 +142,8 @@ const en: MessageSchema = {
     'claim.handle': 'Handle claims',
     'claim.callback': 'Callback and recovery',
     'claim.admin': 'Claim rules administration',
+    'keyaccount.review': 'Review key-account identification',
+    'keyaccount.approve': 'Approve key-account list changes',
   },
   orgKinds: {
     company: 'Company',

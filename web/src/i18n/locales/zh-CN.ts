@@ -142,6 +142,8 @@ const zhCN = {
     'claim.handle': '处理工单',
     'claim.callback': '回访与补救',
     'claim.admin': '工单规则管理',
+    'keyaccount.review': '大客户识别评审',
+    'keyaccount.approve': '大客户名单审批',
   },
   orgKinds: {
     company: '公司',

@@ -1,0 +1,360 @@
+#include "keyaccounts/identification.hpp"
+
+#include <map>
+
+#include "audit/audit.hpp"
+#include "auth/rules.hpp"
+#include "common/errors.hpp"
+#include "common/json.hpp"
+#include "common/strings.hpp"
+#include "customers/service.hpp"
+#include "timeline/timeline.hpp"
+
+namespace lianxin::keyaccounts {
+
+namespace bj = boost::json;
+using storage::Connection;
+using storage::Params;
+using storage::Value;
+
+namespace {
+
+void require(const auth::Principal& p, auth::Permission permission) {
+  if (!auth::has_permission(p.role, permission)) throw AppError(ErrorCode::forbidden, "your role does not allow this");
+}
+
+std::string reasons_text(const std::vector<Reason>& reasons) {
+  std::string out;
+  for (Reason r : reasons) {
+    if (!out.empty()) out += ',';
+    out += reason_code(r);
+  }
+  return out;
+}
+
+bj::array codes(const std::string& text) {
+  bj::array out;
+  for (auto& s : split(text, ','))
+    if (!s.empty()) out.emplace_back(s);
+  return out;
+}
+
+struct RunRow {
+  std::int64_t id = 0;
+  std::string org_path, status;
+};
+
+RunRow require_run(Connection& conn, const auth::Principal& p, std::int64_t id) {
+  auto r = conn.query_one("SELECT id, org_path, status FROM key_account_runs WHERE id = ?", {id});
+  if (!r || !auth::org_in_scope(p, r->str(1))) throw_not_found("identification run");
+  return {r->i64(0), r->str(1), r->str(2)};
+}
+
+}  // namespace
+
+Rules load_rules(Connection& conn) {
+  Rules rules;
+  for (auto& r : conn.query("SELECT key, value FROM settings WHERE module = 'keyaccounts'")) {
+    const std::string key = r.str(0), value = r.str(1);
+    try {
+      if (key == "keyaccounts.top_n") rules.top_n = std::stoi(value);
+      else if (key == "keyaccounts.score_threshold") rules.score_threshold = std::stod(value);
+      else if (key == "keyaccounts.weights") {
+        auto parts = split(value, ',');
+        if (parts.size() == 4)
+          rules.weights = {std::stod(parts[0]), std::stod(parts[1]), std::stod(parts[2]), std::stod(parts[3])};
+      }
+    } catch (const std::exception&) {
+      // a malformed value keeps the default; validate() below refuses impossible ones
+    }
+  }
+  validate(rules);
+  return rules;
+}
+
+std::int64_t run_identification(Connection& conn, const auth::Principal& p, std::optional<std::int64_t> org_unit_id, int year,
+                                Millis now) {
+  require(p, auth::Permission::keyaccount_review);
+  const std::int64_t org = org_unit_id.value_or(p.org_unit_id);
+  auto org_row = conn.query_one("SELECT path, kind FROM org_units WHERE id = ?", {org});
+  if (!org_row || org_row->str(1) == "department" || !auth::org_in_scope(p, org_row->str(0)))
+    throw AppError(ErrorCode::validation_failed, "invalid identification run",
+                   {{"org_unit_id", "must be a company or bureau in your scope"}});
+  if (year < 2000 || year > 2999) throw AppError(ErrorCode::validation_failed, "invalid identification run", {{"year", "is not a year"}});
+  const std::string path = org_row->str(0);
+  const Rules rules = load_rules(conn);
+
+  // The bureau of every org unit: its nearest county or city ancestor (or the company itself).
+  struct Unit {
+    std::int64_t parent = 0;
+    std::string kind;
+  };
+  std::map<std::int64_t, Unit> units;
+  for (auto& r : conn.query("SELECT id, parent_id, kind FROM org_units")) units[r.i64(0)] = {r.is_null(1) ? 0 : r.i64(1), r.str(2)};
+  auto bureau_of = [&](std::int64_t id) {
+    std::int64_t at = id;
+    while (units.count(at) && units[at].kind != "county" && units[at].kind != "city" && units[at].parent) at = units[at].parent;
+    return at;
+  };
+
+  // Facts: consumption from the archive (the billing import will replace it with 12 months of
+  // bills), contract capacity summed over the accounts.
+  Params params;
+  std::string where = " WHERE c.status = 'active' AND c.is_group = 0 AND " +
+                      storage::path_prefix_condition(conn.backend(), "c.org_path", path, params);
+  std::vector<Facts> facts;
+  std::map<std::int64_t, double> capacity;
+  for (auto& r : conn.query("SELECT a.customer_id, SUM(a.contract_capacity_kva) FROM accounts a JOIN customers c ON c.id = a.customer_id" +
+                                where + " GROUP BY a.customer_id",
+                            params))
+    capacity[r.i64(0)] = r.f64(1);
+  for (auto& r : conn.query("SELECT c.id, c.org_unit_id, c.annual_kwh, c.importance_class, c.industry_code, c.tags, c.is_key_account "
+                            "FROM customers c" +
+                                where,
+                            params)) {
+    Facts f;
+    f.customer_id = r.i64(0);
+    f.bureau_id = bureau_of(r.i64(1));
+    f.annual_kwh = r.f64(2);
+    f.importance_class = r.str(3);
+    f.industry_code = r.str(4);
+    for (auto& t : split(r.str(5), ','))
+      if (!t.empty()) f.tags.push_back(t);
+    f.key_account = r.boolean(6);
+    auto cap = capacity.find(f.customer_id);
+    f.contract_kva = cap == capacity.end() ? 0 : cap->second;
+    facts.push_back(std::move(f));
+  }
+  const std::vector<Proposal> proposals = propose(facts, rules);
+  const Diff d = diff(proposals);
+
+  const std::string rules_json = json::serialize(bj::object{
+      {"top_n", rules.top_n},
+      {"score_threshold", rules.score_threshold},
+      {"weights", bj::array{rules.weights.consumption, rules.weights.growth, rules.weights.credit, rules.weights.capacity}}});
+  const std::int64_t run = conn.insert_returning_id(
+      "INSERT INTO key_account_runs(org_unit_id, org_path, year, rules_json, status, candidates, added, removed, kept, created_by, "
+      "created_at) VALUES (?,?,?,?,'review',?,?,?,?,?,?) RETURNING id",
+      {org, path, std::int64_t{year}, rules_json, static_cast<std::int64_t>(facts.size()), static_cast<std::int64_t>(d.added.size()),
+       static_cast<std::int64_t>(d.removed.size()), static_cast<std::int64_t>(d.kept.size()), p.user_id, now});
+  for (const Proposal& pr : proposals) {
+    const bool proposed = !pr.reasons.empty();
+    if (!proposed && !pr.currently_key) continue;  // only changes and the kept list are stored
+    const char* change = proposed ? (pr.currently_key ? "keep" : "add") : "remove";
+    conn.execute(
+        "INSERT INTO key_account_proposals(run_id, customer_id, change, reasons, rank_in_bureau, score, listed_kind) "
+        "VALUES (?,?,?,?,?,?,?)",
+        {run, pr.customer_id, std::string(change), reasons_text(pr.reasons), std::int64_t{pr.rank_in_bureau}, pr.score,
+         storage::text_or_null(pr.listed_kind)});
+  }
+  audit::Entry e;
+  e.action = "run";
+  e.entity = "key_account_identification";
+  e.entity_id = std::to_string(run);
+  e.org_path = path;
+  e.after_json = json::serialize(bj::object{{"year", year},
+                                            {"candidates", facts.size()},
+                                            {"added", d.added.size()},
+                                            {"removed", d.removed.size()},
+                                            {"kept", d.kept.size()}});
+  audit::record(conn, p.actor(), e);
+  return run;
+}
+
+bj::object run_json(Connection& conn, const auth::Principal& p, std::int64_t run_id) {
+  require(p, auth::Permission::customer_read);
+  require_run(conn, p, run_id);
+  auto r = conn.query_one(
+      "SELECT r.id, r.org_unit_id, o.name, r.year, r.rules_json, r.status, r.candidates, r.added, r.removed, r.kept, u.display_name, "
+      "r.created_at, a.display_name, r.applied_at FROM key_account_runs r JOIN org_units o ON o.id = r.org_unit_id "
+      "JOIN users u ON u.id = r.created_by LEFT JOIN users a ON a.id = r.applied_by WHERE r.id = ?",
+      {run_id});
+  bj::object decisions;
+  for (auto& d : conn.query("SELECT decision, COUNT(*) FROM key_account_proposals WHERE run_id = ? AND change <> 'keep' GROUP BY decision",
+                            {run_id}))
+    decisions[d.str(0)] = d.i64(1);
+  return {{"id", r->i64(0)},
+          {"org_unit_id", r->i64(1)},
+          {"org_unit_name", r->str(2)},
+          {"year", r->i64(3)},
+          {"rules", json::parse_or_null(r->str(4))},
+          {"status", r->str(5)},
+          {"candidates", r->i64(6)},
+          {"added", r->i64(7)},
+          {"removed", r->i64(8)},
+          {"kept", r->i64(9)},
+          {"created_by", r->str(10)},
+          {"created_at", format_iso_utc(r->i64(11))},
+          {"applied_by", json::nullable(r->opt_str(12))},
+          {"applied_at", json::instant_or_null(r->opt_i64(13))},
+          {"decisions", std::move(decisions)}};
+}
+
+bj::object list_runs(Connection& conn, const auth::Principal& p, std::int64_t limit, std::int64_t offset) {
+  require(p, auth::Permission::customer_read);
+  Params params;
+  const std::string where = " WHERE " + storage::path_prefix_condition(conn.backend(), "org_path", p.org_path, params);
+  const std::int64_t total = conn.query_i64("SELECT COUNT(*) FROM key_account_runs" + where, params);
+  params.push_back(limit);
+  params.push_back(offset);
+  bj::array items;
+  for (auto& r : conn.query("SELECT id FROM key_account_runs" + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", params))
+    items.push_back(run_json(conn, p, r.i64(0)));
+  return json::list_envelope(std::move(items), total, offset / std::max<std::int64_t>(limit, 1) + 1, limit);
+}
+
+bj::object run_items(Connection& conn, const auth::Principal& p, std::int64_t run_id, const std::optional<std::string>& change,
+                     const std::optional<std::string>& decision, std::int64_t limit, std::int64_t offset) {
+  require(p, auth::Permission::customer_read);
+  require_run(conn, p, run_id);
+  std::string where = " WHERE k.run_id = ?";
+  Params params{run_id};
+  Validator v;
+  if (change) {
+    if (*change != "add" && *change != "remove" && *change != "keep") v.add("change", "must be one of add, remove, keep");
+    where += " AND k.change = ?";
+    params.push_back(*change);
+  }
+  if (decision) {
+    if (*decision != "pending" && *decision != "accepted" && *decision != "rejected")
+      v.add("decision", "must be one of pending, accepted, rejected");
+    where += " AND k.decision = ?";
+    params.push_back(*decision);
+  }
+  if (!v.ok()) throw AppError(ErrorCode::validation_failed, "invalid query parameter", v.issues());
+  // Account managers see only their own customers' items, as everywhere else.
+  customers::append_scope(p, conn.backend(), where, params);
+  const std::int64_t total =
+      conn.query_i64("SELECT COUNT(*) FROM key_account_proposals k JOIN customers c ON c.id = k.customer_id" + where, params);
+  params.push_back(limit);
+  params.push_back(offset);
+  bj::array items;
+  for (auto& r : conn.query(
+           "SELECT k.customer_id, c.name, o.name, c.annual_kwh, c.importance_class, k.change, k.reasons, k.rank_in_bureau, k.score, "
+           "k.listed_kind, k.decision, k.decision_reason, u.display_name, k.decided_at FROM key_account_proposals k "
+           "JOIN customers c ON c.id = k.customer_id JOIN org_units o ON o.id = c.org_unit_id "
+           "LEFT JOIN users u ON u.id = k.decided_by" +
+               where + " ORDER BY k.change, k.score DESC, k.customer_id LIMIT ? OFFSET ?",
+           params))
+    items.push_back(bj::object{{"customer_id", r.i64(0)},
+                               {"customer_name", r.str(1)},
+                               {"org_unit_name", r.str(2)},
+                               {"annual_kwh", r.f64(3)},
+                               {"importance_class", r.str(4)},
+                               {"change", r.str(5)},
+                               {"reasons", codes(r.str(6))},
+                               {"rank_in_bureau", r.i64(7)},
+                               {"score", r.f64(8)},
+                               {"listed_kind", json::nullable(r.opt_str(9))},
+                               {"decision", r.str(10)},
+                               {"decision_reason", json::nullable(r.opt_str(11))},
+                               {"decided_by", json::nullable(r.opt_str(12))},
+                               {"decided_at", json::instant_or_null(r.opt_i64(13))}});
+  return json::list_envelope(std::move(items), total, offset / std::max<std::int64_t>(limit, 1) + 1, limit);
+}
+
+int decide(Connection& conn, const auth::Principal& p, std::int64_t run_id, const std::vector<std::int64_t>& customer_ids,
+           const std::string& decision, const std::string& reason, Millis now) {
+  require(p, auth::Permission::keyaccount_review);
+  RunRow run = require_run(conn, p, run_id);
+  if (run.status != "review") throw AppError(ErrorCode::invalid_transition, "the run is no longer in review (it is " + run.status + ")");
+  Validator v;
+  if (decision != "accepted" && decision != "rejected") v.add("decision", "must be accepted or rejected");
+  if (trim(reason).empty()) v.add("reason", "is required");
+  if (customer_ids.empty()) v.add("customer_ids", "name at least one customer");
+  v.throw_if_failed();
+  int changed = 0;
+  for (std::size_t i = 0; i < customer_ids.size(); ++i) {
+    auto item = conn.query_one("SELECT change, decision FROM key_account_proposals WHERE run_id = ? AND customer_id = ?",
+                               {run_id, customer_ids[i]});
+    if (!item) throw AppError(ErrorCode::validation_failed, "invalid decision", {{"customer_ids[" + std::to_string(i) + "]", "is not in this proposal"}});
+    customers::require_visible(conn, p, customer_ids[i]);
+    conn.execute(
+        "UPDATE key_account_proposals SET decision = ?, decision_reason = ?, decided_by = ?, decided_at = ? WHERE run_id = ? AND customer_id = ?",
+        {decision, trim(reason), p.user_id, now, run_id, customer_ids[i]});
+    audit::Entry e;
+    e.action = "decide";
+    e.entity = "key_account_proposal";
+    e.entity_id = std::to_string(run_id) + "/" + std::to_string(customer_ids[i]);
+    e.org_path = run.org_path;
+    e.before_json = json::serialize(bj::object{{"decision", item->str(1)}});
+    e.after_json = json::serialize(bj::object{{"change", item->str(0)}, {"decision", decision}, {"reason", trim(reason)}});
+    audit::record(conn, p.actor(), e);
+    ++changed;
+  }
+  return changed;
+}
+
+std::pair<int, int> apply(Connection& conn, const auth::Principal& p, std::int64_t run_id, Millis now) {
+  require(p, auth::Permission::keyaccount_approve);
+  RunRow run = require_run(conn, p, run_id);
+  if (run.status != "review") throw AppError(ErrorCode::invalid_transition, "the run is no longer in review (it is " + run.status + ")");
+  const std::int64_t pending = conn.query_i64(
+      "SELECT COUNT(*) FROM key_account_proposals WHERE run_id = ? AND change <> 'keep' AND decision = 'pending'", {run_id});
+  if (pending > 0)
+    throw AppError(ErrorCode::invalid_transition,
+                   "every proposed change needs a decision before the list is changed (" + std::to_string(pending) + " pending)");
+  int added = 0, removed = 0;
+  for (auto& r : conn.query("SELECT k.customer_id, k.change, k.decision_reason, k.decided_by, c.org_path, c.is_key_account, k.reasons "
+                            "FROM key_account_proposals k JOIN customers c ON c.id = k.customer_id "
+                            "WHERE k.run_id = ? AND k.change <> 'keep' AND k.decision = 'accepted'",
+                            {run_id})) {
+    const std::int64_t customer = r.i64(0);
+    const bool add = r.str(1) == "add";
+    if (r.boolean(5) == add) continue;  // changed by hand meanwhile: nothing to do
+    conn.execute("UPDATE customers SET is_key_account = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                 {std::int64_t{add}, now, customer});
+    const std::string reason = r.str(2) + (add ? "（" + r.str(6) + "）" : "");
+    conn.execute(
+        "INSERT INTO key_account_history(customer_id, action, reason, source, run_id, decided_by, approved_by, at) "
+        "VALUES (?,?,?,'identification',?,?,?,?)",
+        {customer, std::string(add ? "added" : "removed"), reason, run_id, r.opt_i64(3) ? Value(*r.opt_i64(3)) : storage::null_value(),
+         p.user_id, now});
+    timeline::Event ev;
+    ev.customer_id = customer;
+    ev.at = now;
+    ev.kind = "record_change";
+    ev.source = "keyaccounts";
+    ev.title = add ? "列入大客户名单" : "移出大客户名单";
+    ev.body = reason;
+    ev.ref_entity = "key_account_identification";
+    ev.ref_id = std::to_string(run_id);
+    timeline::add(conn, p.actor(), ev);
+    audit::Entry e;
+    e.action = add ? "key_account_add" : "key_account_remove";
+    e.entity = "customer";
+    e.entity_id = std::to_string(customer);
+    e.org_path = r.str(4);
+    e.before_json = json::serialize(bj::object{{"is_key_account", !add}});
+    e.after_json = json::serialize(bj::object{{"is_key_account", add}, {"run_id", run_id}, {"reason", reason}});
+    audit::record(conn, p.actor(), e);
+    (add ? added : removed)++;
+  }
+  conn.execute("UPDATE key_account_runs SET status = 'applied', applied_by = ?, applied_at = ? WHERE id = ?", {p.user_id, now, run_id});
+  // The search documents carry a key-account marker (search ranks key accounts first).
+  for (auto& r : conn.query("SELECT customer_id FROM key_account_proposals WHERE run_id = ? AND change <> 'keep' AND decision = 'accepted'",
+                            {run_id}))
+    customers::refresh_search(conn, r.i64(0));
+  return {added, removed};
+}
+
+bj::object history(Connection& conn, const auth::Principal& p, std::int64_t customer_id) {
+  require(p, auth::Permission::customer_read);
+  customers::require_visible(conn, p, customer_id);
+  bj::array items;
+  for (auto& r : conn.query("SELECT h.action, h.reason, h.source, h.run_id, d.display_name, a.display_name, h.at "
+                            "FROM key_account_history h LEFT JOIN users d ON d.id = h.decided_by "
+                            "LEFT JOIN users a ON a.id = h.approved_by WHERE h.customer_id = ? ORDER BY h.at, h.id",
+                            {customer_id}))
+    items.push_back(bj::object{{"action", r.str(0)},
+                               {"reason", r.str(1)},
+                               {"source", r.str(2)},
+                               {"run_id", json::nullable(r.opt_i64(3))},
+                               {"decided_by", json::nullable(r.opt_str(4))},
+                               {"approved_by", json::nullable(r.opt_str(5))},
+                               {"at", format_iso_utc(r.i64(6))}});
+  const std::int64_t n = static_cast<std::int64_t>(items.size());
+  return json::list_envelope(std::move(items), n, 1, n);
+}
+
+}  // namespace lianxin::keyaccounts

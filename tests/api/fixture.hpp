@@ -1,0 +1,51 @@
+#pragma once
+// Shared by the API test programs: a real server per database URL (seeded with a small demo when
+// the database is empty), the background worker off so tests drive its steps themselves.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "app/demo.hpp"
+#include "app/wiring.hpp"
+#include "spdlog/spdlog.h"
+
+namespace lianxin::testing {
+
+inline const std::string kPassword = "Lianxin@2026";
+
+inline std::unique_ptr<app::Instance> make_instance(const std::string& url) {
+  spdlog::set_level(spdlog::level::warn);
+  app::Config config;
+  config.db = url;
+  config.port = 0;
+  config.static_dir = "";
+  config.threads = 4;
+  config.jobs = false;
+  auto instance = std::make_unique<app::Instance>(config);
+  if (app::database_is_empty(instance->db())) {
+    app::DemoOptions demo;
+    demo.customers = 400;
+    demo.key_accounts = 40;
+    demo.claims = 0;
+    app::seed_demo(instance->db(), demo);
+  }
+  return instance;
+}
+
+struct Running {
+  std::unique_ptr<app::Instance> instance;
+  unsigned short port = 0;
+};
+
+// One started server per URL for the whole test program.
+inline Running& server_for(const std::string& url) {
+  static std::map<std::string, Running> servers;
+  auto& s = servers[url];
+  if (!s.instance) {
+    s.instance = make_instance(url);
+    s.port = s.instance->start();
+  }
+  return s;
+}
+
+}  // namespace lianxin::testing
