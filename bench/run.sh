@@ -8,6 +8,7 @@
 # 4. memory             server VmHWM after the lookup load vs the same server idle on an empty DB
 # 5. claims             the sweep's due-clock query among 1M open claims vs the same query unindexed;
 #                       claim creation with audit and outbox vs plain inserts (bench_claims)
+# 6. key accounts       identification over the 1M customers vs a plain read of their rows
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
@@ -83,7 +84,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -222,6 +223,9 @@ section "3. import (bench_import)"
 section "5. claims (bench_claims)"
 "$BUILD/bench/bench_claims" --workdir "$RESULTS" --open-claims "$OPEN_CLAIMS" --creations "$CREATIONS" | tee "$WORK/claims.txt"
 
+section "6. key-account identification (bench_keyaccounts)"
+"$BUILD/bench/bench_keyaccounts" --db "$CACHED" | tee "$WORK/keyaccounts.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
@@ -232,6 +236,7 @@ c_find99=$(result sweep_find_p99_ms "$WORK/claims.txt"); c_find50=$(result sweep
 c_scan=$(result sweep_scan_p50_ms "$WORK/claims.txt"); c_step=$(result sweep_step_ms "$WORK/claims.txt")
 c_fired=$(result sweep_step_fired "$WORK/claims.txt"); c_open=$(result sweep_open_claims "$WORK/claims.txt")
 c_create=$(result create_per_s "$WORK/claims.txt"); c_plain=$(result create_plain_per_s "$WORK/claims.txt")
+k_ms=$(result identification_ms "$WORK/keyaccounts.txt"); k_read=$(result identification_read_ms "$WORK/keyaccounts.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
   printf '%-38s %-28s %-38s %-18s %s\n' figure measured "baseline (same run)" goal met
@@ -253,6 +258,8 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
     "-" "(informational)" "-"
   printf '%-38s %-28s %-38s %-18s %s\n' "claim creation (audit + outbox), SQLite" "$(fmt "$c_create" 0) claims/s" \
     "plain inserts $(fmt "$c_plain" 0) rows/s" ">= 2000 /s" "$(yesno ge "$c_create" 2000)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "key-account identification, 1M customers" "$(fmt "$k_ms" 0) ms (no bills yet)" \
+    "plain read of the rows $(fmt "$k_read" 0) ms" "< 2000 ms" "$(yesno lt "$k_ms" 2000)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"

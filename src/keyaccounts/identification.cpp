@@ -59,6 +59,8 @@ Rules load_rules(Connection& conn) {
     try {
       if (key == "keyaccounts.top_n") rules.top_n = std::stoi(value);
       else if (key == "keyaccounts.score_threshold") rules.score_threshold = std::stod(value);
+      else if (key == "keyaccounts.score_top_n") rules.score_top_n = std::stoi(value);
+      else if (key == "keyaccounts.listed_min_kva") rules.listed_min_kva = std::stod(value);
       else if (key == "keyaccounts.weights") {
         auto parts = split(value, ',');
         if (parts.size() == 4)
@@ -130,6 +132,8 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
 
   const std::string rules_json = json::serialize(bj::object{
       {"top_n", rules.top_n},
+      {"score_top_n", rules.score_top_n},
+      {"listed_min_kva", rules.listed_min_kva},
       {"score_threshold", rules.score_threshold},
       {"weights", bj::array{rules.weights.consumption, rules.weights.growth, rules.weights.credit, rules.weights.capacity}}});
   const std::int64_t run = conn.insert_returning_id(

@@ -59,6 +59,7 @@ const char* reason_code(Reason reason) {
 void validate(const Rules& rules) {
   Validator v;
   if (rules.top_n < 0 || rules.top_n > 1000) v.add("top_n", "must be between 0 and 1000");
+  if (rules.score_top_n < 0 || rules.score_top_n > 1000) v.add("score_top_n", "must be between 0 and 1000");
   const Weights& w = rules.weights;
   if (w.consumption < 0 || w.growth < 0 || w.credit < 0 || w.capacity < 0) v.add("weights", "must not be negative");
   else if (w.consumption + w.growth + w.credit + w.capacity <= 0) v.add("weights", "at least one weight must be positive");
@@ -111,9 +112,21 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
     if (std::find(rules.important_classes.begin(), rules.important_classes.end(), f.importance_class) !=
         rules.important_classes.end())
       p.reasons.push_back(Reason::important_class);
-    p.listed_kind = listed_kind_of(f, rules);
+    if (f.contract_kva >= rules.listed_min_kva) p.listed_kind = listed_kind_of(f, rules);
     if (!p.listed_kind.empty()) p.reasons.push_back(Reason::listed_kind);
-    if (p.score >= rules.score_threshold) p.reasons.push_back(Reason::value_score);
+  }
+  // Rank by value score within the bureau (highest first; ties by customer id).
+  for (auto& [bureau, members] : by_bureau) {
+    std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+      if (out[a].score != out[b].score) return out[a].score > out[b].score;
+      return facts[a].customer_id < facts[b].customer_id;
+    });
+    for (std::size_t r = 0; r < members.size(); ++r) {
+      Proposal& p = out[members[r]];
+      p.score_rank_in_bureau = static_cast<int>(r + 1);
+      if (p.score_rank_in_bureau <= rules.score_top_n && p.score >= rules.score_threshold)
+        p.reasons.push_back(Reason::value_score);
+    }
   }
   return out;
 }

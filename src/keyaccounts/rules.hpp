@@ -8,11 +8,15 @@
 //   and domain capability 2: "top 20 of a bureau");
 // - important_class: an important power user of class 特级 / 一级 / 二级 (GB/T 29328-2018);
 // - listed_kind: a listed kind of customer — government (GB/T 4754 division 92 国家机构 and 91),
-//   hospitals (84 卫生), emergency command centres (by tag 应急指挥), configurable;
-// - value_score: a value score at or above the threshold. The score (0-100) weighs consumption,
-//   growth, payment credit and contract capacity; consumption, growth and capacity are scored by
-//   percentile rank in the whole population (robust to a few huge customers), credit as the share of
-//   billed amounts paid. Weights and threshold are configurable; the defaults are our policy choice.
+//   hospitals (84 卫生), emergency command centres (by tag 应急指挥), configurable — of at least
+//   listed_min_kva contract capacity (default 315 kVA, the two-part-tariff size of rules_cn §4.4),
+//   so that every clinic and village office is not proposed;
+// - value_score: among the top N of its bureau by value score (default N = 20, like consumption),
+//   and at least the threshold. The score (0-100) weighs consumption, growth, payment credit and
+//   contract capacity; consumption, growth and capacity are scored by percentile rank in the whole
+//   population (robust to a few huge customers), credit as the share of billed amounts paid. A
+//   percentile threshold alone would propose a fixed share of all customers (10 % of a million at
+//   90), hence the rank. Weights, N and threshold are configurable; the defaults are our choice.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,8 +53,10 @@ struct Rules {
   std::vector<ListedKind> listed_kinds = {{"government", {"91", "92"}, {"政府", "政务"}},
                                           {"hospital", {"84"}, {"医院"}},
                                           {"emergency_command", {}, {"应急指挥"}}};
+  double listed_min_kva = 315;
   Weights weights;
-  double score_threshold = 90;  // 0-100
+  int score_top_n = 20;         // per bureau, by value score
+  double score_threshold = 60;  // 0-100
 };
 
 enum class Reason { top_consumption, important_class, listed_kind, value_score };
@@ -60,6 +66,7 @@ struct Proposal {
   std::int64_t customer_id = 0;
   std::vector<Reason> reasons;       // empty = not proposed
   int rank_in_bureau = 0;            // 1 = largest consumer of its bureau
+  int score_rank_in_bureau = 0;      // 1 = highest value score of its bureau
   double score = 0;                  // 0-100
   std::string listed_kind;           // when Reason::listed_kind
   bool currently_key = false;

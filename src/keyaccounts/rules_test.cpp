@@ -45,7 +45,11 @@ TEST(Identification, ClassesKindsAndScore) {
   for (int i = 1; i <= 100; ++i) facts.push_back(customer(i, 1, i));
   facts[0].importance_class = "first";
   facts[1].industry_code = "8411";      // a hospital (division 84)
+  facts[1].contract_kva = 800;
   facts[2].tags = {"应急指挥"};
+  facts[2].contract_kva = 400;
+  facts[4].industry_code = "84";        // a clinic: too small to be listed
+  facts[4].contract_kva = 50;
   facts[3].importance_class = "temporary";  // not an important class for the list
   // Customer 100 is the largest, grows fastest, pays everything and has the largest capacity.
   facts[99].previous_kwh = 10;
@@ -54,14 +58,27 @@ TEST(Identification, ClassesKindsAndScore) {
   facts[99].contract_kva = 5000;
   Rules rules;
   rules.top_n = 0;
+  rules.score_top_n = 1;  // only the best-scored customer of the bureau
   auto p = propose(facts, rules);
   EXPECT_TRUE(has(p[0], Reason::important_class));
   EXPECT_TRUE(has(p[1], Reason::listed_kind));
   EXPECT_EQ(p[1].listed_kind, "hospital");
   EXPECT_EQ(p[2].listed_kind, "emergency_command");
   EXPECT_TRUE(p[3].reasons.empty());
+  EXPECT_TRUE(p[4].reasons.empty());
   EXPECT_TRUE(has(p[99], Reason::value_score));
+  EXPECT_EQ(p[99].score_rank_in_bureau, 1);
   EXPECT_GE(p[99].score, 90);
+  EXPECT_FALSE(has(p[98], Reason::value_score));  // second best: beyond score_top_n
+  // A threshold above every score proposes nobody by score, whatever the rank.
+  rules.score_threshold = 100.1;
+  EXPECT_THROW(propose(facts, rules), AppError);  // out of range
+  rules.score_threshold = 100;
+  rules.score_top_n = 100;
+  p = propose(facts, rules);
+  int by_score = 0;
+  for (auto& x : p) by_score += has(x, Reason::value_score) ? 1 : 0;
+  EXPECT_EQ(by_score, 1);  // only the perfect 100
   EXPECT_TRUE(p[50].reasons.empty());
   // Unknown growth and no bills score neutral (50), not zero.
   EXPECT_GT(p[50].score, 30);

@@ -48,5 +48,7 @@ CREATE INDEX key_account_history_customer ON key_account_history(customer_id, at
 
 INSERT INTO settings(key, value, value_type, module, source, verification, updated_at) VALUES
  ('keyaccounts.top_n', '20', 'int', 'keyaccounts', 'domain capability 2 / seed 001: the top 20 customers of a bureau by annual consumption', 'S', 0),
- ('keyaccounts.score_threshold', '90', 'int', 'keyaccounts', 'value score (0-100) from which a customer is proposed: our policy choice', 'P', 0),
+ ('keyaccounts.score_top_n', '20', 'int', 'keyaccounts', 'the best N of a bureau by value score are proposed (with at least the threshold): our policy choice', 'P', 0),
+ ('keyaccounts.score_threshold', '60', 'int', 'keyaccounts', 'value score (0-100) a customer needs to be proposed by score: our policy choice', 'P', 0),
+ ('keyaccounts.listed_min_kva', '315', 'int', 'keyaccounts', 'listed kinds (government, hospitals, emergency command) are proposed from this contract capacity: the two-part tariff size of rules_cn §4.4, our choice', 'P', 0),
  ('keyaccounts.weights', '40,20,20,20', 'list', 'keyaccounts', 'value score weights in percent: consumption, growth, payment credit, contract capacity — our policy choice', 'P', 0);
