@@ -11,20 +11,18 @@ namespace lianxin::keyaccounts {
 namespace {
 
 // Percentile rank (0-100) of each value among all values; ties share the average rank, so a
-// population of equal values scores 50 each.
+// population of equal values scores 50 each. Sorts a copy of the values (contiguous, cache-friendly)
+// and finds each value's run of equals by binary search.
 std::vector<double> percentile_ranks(const std::vector<double>& values) {
   const std::size_t n = values.size();
   std::vector<double> out(n, 50.0);
   if (n < 2) return out;
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i;
-    while (j + 1 < n && values[order[j + 1]] == values[order[i]]) ++j;
-    const double rank = (static_cast<double>(i) + static_cast<double>(j)) / 2.0;  // 0-based average
-    for (std::size_t k = i; k <= j; ++k) out[order[k]] = rank * 100.0 / static_cast<double>(n - 1);
-    i = j + 1;
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto first = std::lower_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin();
+    const auto last = std::upper_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin() - 1;
+    out[i] = (static_cast<double>(first) + static_cast<double>(last)) / 2.0 * 100.0 / static_cast<double>(n - 1);
   }
   return out;
 }
@@ -75,12 +73,17 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
   // Rank within the bureau by consumption (largest first; ties by customer id for a stable answer).
   std::map<std::int64_t, std::vector<std::size_t>> by_bureau;
   for (std::size_t i = 0; i < n; ++i) by_bureau[facts[i].bureau_id].push_back(i);
+  // Only the first `ranked` of a bureau get a rank (0 = further down): the reasons need no more,
+  // and a partial sort keeps a million customers cheap.
+  const std::size_t ranked = static_cast<std::size_t>(std::max({rules.top_n, rules.score_top_n, 100}));
   for (auto& [bureau, members] : by_bureau) {
-    std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
-      if (facts[a].annual_kwh != facts[b].annual_kwh) return facts[a].annual_kwh > facts[b].annual_kwh;
-      return facts[a].customer_id < facts[b].customer_id;
-    });
-    for (std::size_t r = 0; r < members.size(); ++r) out[members[r]].rank_in_bureau = static_cast<int>(r + 1);
+    const std::size_t k = std::min(ranked, members.size());
+    std::partial_sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(k), members.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        if (facts[a].annual_kwh != facts[b].annual_kwh) return facts[a].annual_kwh > facts[b].annual_kwh;
+                        return facts[a].customer_id < facts[b].customer_id;
+                      });
+    for (std::size_t r = 0; r < k; ++r) out[members[r]].rank_in_bureau = static_cast<int>(r + 1);
   }
 
   // Value score.
@@ -108,7 +111,7 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
                           w.capacity * capacity_rank[i]) /
                          total_weight * 10.0) /
               10.0;
-    if (p.rank_in_bureau <= rules.top_n && f.annual_kwh > 0) p.reasons.push_back(Reason::top_consumption);
+    if (p.rank_in_bureau > 0 && p.rank_in_bureau <= rules.top_n && f.annual_kwh > 0) p.reasons.push_back(Reason::top_consumption);
     if (std::find(rules.important_classes.begin(), rules.important_classes.end(), f.importance_class) !=
         rules.important_classes.end())
       p.reasons.push_back(Reason::important_class);
@@ -117,11 +120,13 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
   }
   // Rank by value score within the bureau (highest first; ties by customer id).
   for (auto& [bureau, members] : by_bureau) {
-    std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
-      if (out[a].score != out[b].score) return out[a].score > out[b].score;
-      return facts[a].customer_id < facts[b].customer_id;
-    });
-    for (std::size_t r = 0; r < members.size(); ++r) {
+    const std::size_t k = std::min(ranked, members.size());
+    std::partial_sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(k), members.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        if (out[a].score != out[b].score) return out[a].score > out[b].score;
+                        return facts[a].customer_id < facts[b].customer_id;
+                      });
+    for (std::size_t r = 0; r < k; ++r) {
       Proposal& p = out[members[r]];
       p.score_rank_in_bureau = static_cast<int>(r + 1);
       if (p.score_rank_in_bureau <= rules.score_top_n && p.score >= rules.score_threshold)

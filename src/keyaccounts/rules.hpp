@@ -65,8 +65,10 @@ const char* reason_code(Reason reason);
 struct Proposal {
   std::int64_t customer_id = 0;
   std::vector<Reason> reasons;       // empty = not proposed
-  int rank_in_bureau = 0;            // 1 = largest consumer of its bureau
-  int score_rank_in_bureau = 0;      // 1 = highest value score of its bureau
+  // 1 = the largest consumer / highest score of its bureau; only the first max(top_n, score_top_n,
+  // 100) of a bureau are ranked, 0 = further down.
+  int rank_in_bureau = 0;
+  int score_rank_in_bureau = 0;
   double score = 0;                  // 0-100
   std::string listed_kind;           // when Reason::listed_kind
   bool currently_key = false;

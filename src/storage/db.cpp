@@ -47,6 +47,10 @@ std::optional<std::string> Row::opt_str(std::size_t i) const {
   return str(i);
 }
 
+void Connection::query_each(std::string_view sql, const Params& params, const std::function<void(const Row&)>& fn) {
+  for (const Row& row : query(sql, params)) fn(row);
+}
+
 std::optional<Row> Connection::query_one(std::string_view sql, const Params& params) {
   auto rows = query(sql, params);
   if (rows.empty()) return std::nullopt;

@@ -46,6 +46,8 @@ class Row {
   std::string bytes(std::size_t i) const;
   bool boolean(std::size_t i) const { return i64(i) != 0; }
   std::size_t size() const { return values_.size(); }
+  // For backends that refill one row while streaming (Connection::query_each).
+  std::vector<Value>& values() { return values_; }
 
  private:
   std::vector<Value> values_;
@@ -60,6 +62,9 @@ class Connection {
   // Runs a script of several statements without parameters (migrations).
   virtual void exec_script(std::string_view sql) = 0;
   virtual std::vector<Row> query(std::string_view sql, const Params& params = {}) = 0;
+  // Calls `fn` for each result row without collecting them (for scans of a whole table). The row
+  // passed may be reused for the next one: copy what you keep.
+  virtual void query_each(std::string_view sql, const Params& params, const std::function<void(const Row&)>& fn);
   // Returns the number of affected rows.
   virtual std::int64_t execute(std::string_view sql, const Params& params = {}) = 0;
   virtual void begin(bool write) = 0;

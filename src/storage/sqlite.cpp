@@ -45,38 +45,25 @@ class SqliteConnection final : public Connection {
   }
 
   std::vector<Row> query(std::string_view sql, const Params& params) override {
-    sqlite3_stmt* stmt = prepare(sql, params);
     std::vector<Row> rows;
-    int columns = sqlite3_column_count(stmt);
-    for (;;) {
-      int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) {
-        sqlite3_reset(stmt);
-        throw_db_error(sqlite3_errmsg(db_), rc);
-      }
-      std::vector<Value> values;
-      values.reserve(columns);
-      for (int c = 0; c < columns; ++c) {
-        switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
-          case SQLITE_INTEGER: values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c))); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, c)); break;
-          case SQLITE_BLOB: {
-            auto p = static_cast<const char*>(sqlite3_column_blob(stmt, c));
-            values.emplace_back(Blob{std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c)))});
-            break;
-          }
-          default: {
-            auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-            values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(stmt, c)));
-          }
-        }
-      }
+    step_all(sql, params, [&](sqlite3_stmt* stmt, int columns) {
+      std::vector<Value> values(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) read_column(stmt, c, values[static_cast<std::size_t>(c)]);
       rows.emplace_back(std::move(values));
-    }
-    sqlite3_reset(stmt);
+    });
     return rows;
+  }
+
+  // One row object refilled in place: text cells reuse their string's capacity, so a scan of a
+  // million rows allocates almost nothing.
+  void query_each(std::string_view sql, const Params& params, const std::function<void(const Row&)>& fn) override {
+    Row row({});
+    step_all(sql, params, [&](sqlite3_stmt* stmt, int columns) {
+      auto& values = row.values();
+      values.resize(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) read_column(stmt, c, values[static_cast<std::size_t>(c)]);
+      fn(row);
+    });
   }
 
   std::int64_t execute(std::string_view sql, const Params& params) override {
@@ -99,6 +86,46 @@ class SqliteConnection final : public Connection {
   bool healthy() override { return db_ != nullptr && sqlite3_get_autocommit(db_); }
 
  private:
+  template <class OnRow>
+  void step_all(std::string_view sql, const Params& params, OnRow&& on_row) {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    const int columns = sqlite3_column_count(stmt);
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        throw_db_error(sqlite3_errmsg(db_), rc);
+      }
+      try {
+        on_row(stmt, columns);
+      } catch (...) {
+        sqlite3_reset(stmt);
+        throw;
+      }
+    }
+    sqlite3_reset(stmt);
+  }
+
+  static void read_column(sqlite3_stmt* stmt, int c, Value& into) {
+    switch (sqlite3_column_type(stmt, c)) {
+      case SQLITE_NULL: into = std::monostate{}; break;
+      case SQLITE_INTEGER: into = static_cast<std::int64_t>(sqlite3_column_int64(stmt, c)); break;
+      case SQLITE_FLOAT: into = sqlite3_column_double(stmt, c); break;
+      case SQLITE_BLOB: {
+        auto p = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+        into = Blob{std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c)))};
+        break;
+      }
+      default: {
+        auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt, c));
+        if (auto* text = std::get_if<std::string>(&into)) text->assign(p ? p : "", n);
+        else into = std::string(p ? p : "", n);
+      }
+    }
+  }
+
   sqlite3_stmt* prepare(std::string_view sql, const Params& params) {
     std::string key(sql);
     sqlite3_stmt* stmt = nullptr;

@@ -52,6 +52,27 @@ TEST_P(StorageTest, BlobsRoundTripEveryByte) {
   });
 }
 
+TEST_P(StorageTest, QueryEachStreamsEveryRow) {
+  auto db = Database::open(GetParam(), 1);
+  db->transaction([&](Connection& conn) {
+    conn.exec_script("CREATE TEMP TABLE stream_test (n BIGINT, label TEXT)");
+    for (int i = 0; i < 50; ++i)
+      conn.execute("INSERT INTO stream_test(n, label) VALUES (?, ?)",
+                   {std::int64_t{i}, i % 5 == 0 ? storage::null_value() : Value(std::string(static_cast<std::size_t>(i), 'x'))});
+    std::int64_t sum = 0, nulls = 0;
+    std::size_t longest = 0;
+    conn.query_each("SELECT n, label FROM stream_test WHERE n >= ? ORDER BY n", {std::int64_t{10}}, [&](const Row& row) {
+      sum += row.i64(0);
+      if (row.is_null(1)) ++nulls;
+      else longest = std::max(longest, row.str(1).size());
+      EXPECT_EQ(row.is_null(1) ? 0u : row.str(1).size(), static_cast<std::size_t>(row.is_null(1) ? 0 : row.i64(0)));
+    });
+    EXPECT_EQ(sum, (10 + 49) * 40 / 2);
+    EXPECT_EQ(nulls, 8);
+    EXPECT_EQ(longest, 49u);
+  });
+}
+
 TEST_P(StorageTest, TransactionRollsBackOnError) {
   auto db = Database::open(GetParam(), 2);
   migrate(*db);
