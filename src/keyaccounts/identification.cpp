@@ -41,6 +41,22 @@ bj::array codes(const std::string& text) {
   return out;
 }
 
+// The reasons as people read them on the timeline and in the history.
+std::string reason_labels(const std::string& codes_text) {
+  static const std::map<std::string, std::string> labels = {{"top_consumption", "用电量居本单位前列"},
+                                                            {"important_class", "重要电力用户"},
+                                                            {"listed_kind", "重点行业"},
+                                                            {"value_score", "价值评分居前"}};
+  std::string out;
+  for (auto& code : split(codes_text, ',')) {
+    if (code.empty()) continue;
+    auto it = labels.find(code);
+    if (!out.empty()) out += "、";
+    out += it == labels.end() ? code : it->second;
+  }
+  return out;
+}
+
 struct RunRow {
   std::int64_t id = 0;
   std::string org_path, status;
@@ -147,6 +163,8 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
       {"listed_min_kva", rules.listed_min_kva},
       {"score_threshold", rules.score_threshold},
       {"weights", bj::array{rules.weights.consumption, rules.weights.growth, rules.weights.credit, rules.weights.capacity}}});
+  // A new run replaces the runs of the same org unit still in review: their proposals are out of date.
+  conn.execute("UPDATE key_account_runs SET status = 'discarded' WHERE org_unit_id = ? AND status = 'review'", {org});
   const std::int64_t run = conn.insert_returning_id(
       "INSERT INTO key_account_runs(org_unit_id, org_path, year, rules_json, status, candidates, added, removed, kept, created_by, "
       "created_at) VALUES (?,?,?,?,'review',?,?,?,?,?,?) RETURNING id",
@@ -283,6 +301,9 @@ int decide(Connection& conn, const auth::Principal& p, std::int64_t run_id, cons
     auto item = conn.query_one("SELECT change, decision FROM key_account_proposals WHERE run_id = ? AND customer_id = ?",
                                {run_id, customer_ids[i]});
     if (!item) throw AppError(ErrorCode::validation_failed, "invalid decision", {{"customer_ids[" + std::to_string(i) + "]", "is not in this proposal"}});
+    if (item->str(0) == "keep")
+      throw AppError(ErrorCode::validation_failed, "invalid decision",
+                     {{"customer_ids[" + std::to_string(i) + "]", "stays a key account; only proposed changes need a decision"}});
     customers::require_visible(conn, p, customer_ids[i]);
     conn.execute(
         "UPDATE key_account_proposals SET decision = ?, decision_reason = ?, decided_by = ?, decided_at = ? WHERE run_id = ? AND customer_id = ?",
@@ -319,7 +340,7 @@ std::pair<int, int> apply(Connection& conn, const auth::Principal& p, std::int64
     if (r.boolean(5) == add) continue;  // changed by hand meanwhile: nothing to do
     conn.execute("UPDATE customers SET is_key_account = ?, version = version + 1, updated_at = ? WHERE id = ?",
                  {std::int64_t{add}, now, customer});
-    const std::string reason = r.str(2) + (add ? "（" + r.str(6) + "）" : "");
+    const std::string reason = r.str(2) + (add ? "（" + reason_labels(r.str(6)) + "）" : "");
     conn.execute(
         "INSERT INTO key_account_history(customer_id, action, reason, source, run_id, decided_by, approved_by, at) "
         "VALUES (?,?,?,'identification',?,?,?,?)",
@@ -369,7 +390,7 @@ bj::object history(Connection& conn, const auth::Principal& p, std::int64_t cust
                                {"approved_by", json::nullable(r.opt_str(5))},
                                {"at", format_iso_utc(r.i64(6))}});
   const std::int64_t n = static_cast<std::int64_t>(items.size());
-  return json::list_envelope(std::move(items), n, 1, n);
+  return json::list_envelope(std::move(items), n, 1, std::max<std::int64_t>(n, 1));
 }
 
 }  // namespace lianxin::keyaccounts

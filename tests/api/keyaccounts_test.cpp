@@ -116,6 +116,17 @@ TEST_P(KeyAccounts, ProposalReviewedDecidedAndApplied) {
   // A re-run now keeps them (the diff against the current list).
   auto again = marketing.post(base, bj::object{{"year", 2026}}).json();
   EXPECT_EQ(again.at("added").as_int64(), 0);
+  // Kept customers need no decision.
+  auto kept = item_ids(marketing, base + "/" + id_text(again.at("id").as_int64()), "keep");
+  ASSERT_FALSE(kept.empty());
+  auto keep_decision = marketing.post(base + "/" + id_text(again.at("id").as_int64()) + "/decisions",
+                                      bj::object{{"customer_ids", bj::array{kept.front()}}, {"decision", "accepted"}, {"reason", "x"}});
+  EXPECT_EQ(keep_decision.status, 422);
+  EXPECT_NE(keep_decision.detail("customer_ids[0]"), "");
+  // A newer run replaces the one still in review.
+  auto newer = marketing.post(base, bj::object{{"year", 2026}}).json();
+  EXPECT_EQ(marketing.get(base + "/" + id_text(again.at("id").as_int64())).json().at("status").as_string(), "discarded");
+  EXPECT_EQ(newer.at("status").as_string(), "review");
 }
 
 TEST_P(KeyAccounts, ScopeOfRunsAndItems) {

@@ -73,6 +73,12 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.claimDetail', permission: 'claim.read' },
   },
   {
+    path: 'key-accounts/identification',
+    name: 'key-account-identification',
+    component: () => import('@/views/keyaccounts/identification.vue'),
+    meta: { title: 'menu.keyAccountIdentification', permission: 'customer.read' },
+  },
+  {
     path: 'calendar/deadline',
     name: 'deadline',
     component: () => import('@/views/calendar/deadline.vue'),

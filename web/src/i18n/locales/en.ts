@@ -1,4 +1,5 @@
 import type { MessageSchema } from './zh-CN'
+import keyAccounts from './keyAccounts.en'
 import claims from './claims.en'
 
 const en: MessageSchema = {
@@ -94,6 +95,8 @@ const en: MessageSchema = {
     kinds: { working_day: 'Working day', weekend: 'Weekend', off_day: 'Day off', makeup_working_day: 'Make-up working day' },
   },
   menu: {
+    keyAccounts: 'Key accounts',
+    keyAccountIdentification: 'Identification',
     claims: 'Claims',
     claimsMine: 'My queue',
     claimsBoard: 'Dispatch board',
@@ -403,6 +406,7 @@ const en: MessageSchema = {
     userPlaceholder: 'Search users',
   },
   claims,
+  keyAccounts,
   notifications: {
     title: 'Notifications',
     bell: 'Notifications',

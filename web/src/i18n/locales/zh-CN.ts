@@ -1,4 +1,5 @@
 import claims from './claims.zh-CN'
+import keyAccounts from './keyAccounts.zh-CN'
 
 // Simplified Chinese (default). en.ts must have the same keys (type-checked).
 const zhCN = {
@@ -94,6 +95,8 @@ const zhCN = {
     kinds: { working_day: '工作日', weekend: '周末', off_day: '法定假日', makeup_working_day: '调休上班' },
   },
   menu: {
+    keyAccounts: '大客户',
+    keyAccountIdentification: '大客户识别',
     claims: '诉求工单',
     claimsMine: '我的工单',
     claimsBoard: '调度台',
@@ -403,6 +406,7 @@ const zhCN = {
     userPlaceholder: '输入用户名搜索',
   },
   claims,
+  keyAccounts,
   notifications: {
     title: '消息中心',
     bell: '消息',
