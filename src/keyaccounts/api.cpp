@@ -94,6 +94,40 @@ void register_routes(http::Router& router, auth::Guard& guard) {
       return ok(out);
     });
   });
+  router.post("/api/v1/key-accounts/requests", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::keyaccount_review);
+    auto body = json::parse_object(c.request.body);
+    Validator v;
+    auto customer = json::req_int(body, "customer_id", v);
+    auto action = json::req_string(body, "action", v, 10);
+    auto reason = json::req_string(body, "reason", v, 500);
+    v.throw_if_failed();
+    return g->db().transaction([&](Connection& conn) {
+      auto id = request_change(conn, p, customer, action, reason, now_millis());
+      return ok(bj::object{{"id", id}}, 201);
+    });
+  });
+  router.get("/api/v1/key-accounts/requests", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_read);
+    auto paging = http::paging(c.request);
+    auto status = http::query_text(c.request, "status", 10);
+    return g->db().read([&](Connection& conn) { return ok(list_requests(conn, p, status, paging.page_size, paging.offset())); });
+  });
+  for (const char* verdict : {"approve", "reject"}) {
+    const bool approve = std::string(verdict) == "approve";
+    router.post(std::string("/api/v1/key-accounts/requests/{id}/") + verdict, [g, approve](RouteContext& c) {
+      auto p = g->require(c.request, Permission::keyaccount_approve);
+      const std::int64_t id = http::path_id(c);
+      auto body = c.request.body.empty() ? bj::object{} : json::parse_object(c.request.body);
+      Validator v;
+      auto note = json::opt_string(body, "note", v, 500).value_or("");
+      v.throw_if_failed();
+      return g->db().transaction([&](Connection& conn) {
+        decide_request(conn, p, id, approve, note, now_millis());
+        return Response::no_content();
+      });
+    });
+  }
   router.get("/api/v1/customers/{id}/key-account-history", [g](RouteContext& c) {
     auto p = g->require(c.request, Permission::customer_read);
     const std::int64_t id = http::path_id(c);

@@ -57,6 +57,38 @@ std::string reason_labels(const std::string& codes_text) {
   return out;
 }
 
+// Puts a customer on the list or takes it off, with its history, timeline entry and audit entry.
+void change_list(Connection& conn, const auth::Principal& p, std::int64_t customer, const std::string& org_path, bool add,
+                 const std::string& reason, const std::string& source, std::int64_t ref_id,
+                 std::optional<std::int64_t> decided_by, Millis now) {
+  conn.execute("UPDATE customers SET is_key_account = ?, version = version + 1, updated_at = ? WHERE id = ?",
+               {std::int64_t{add}, now, customer});
+  const bool by_run = source == "identification";
+  conn.execute(
+      "INSERT INTO key_account_history(customer_id, action, reason, source, run_id, decided_by, approved_by, at) VALUES (?,?,?,?,?,?,?,?)",
+      {customer, std::string(add ? "added" : "removed"), reason, source, by_run ? Value(ref_id) : storage::null_value(),
+       decided_by ? Value(*decided_by) : storage::null_value(), p.user_id, now});
+  timeline::Event ev;
+  ev.customer_id = customer;
+  ev.at = now;
+  ev.kind = "record_change";
+  ev.source = "keyaccounts";
+  ev.title = add ? "列入大客户名单" : "移出大客户名单";
+  ev.body = reason;
+  ev.ref_entity = by_run ? "key_account_identification" : "key_account_request";
+  ev.ref_id = std::to_string(ref_id);
+  timeline::add(conn, p.actor(), ev);
+  audit::Entry e;
+  e.action = add ? "key_account_add" : "key_account_remove";
+  e.entity = "customer";
+  e.entity_id = std::to_string(customer);
+  e.org_path = org_path;
+  e.before_json = json::serialize(bj::object{{"is_key_account", !add}});
+  e.after_json = json::serialize(bj::object{{"is_key_account", add}, {by_run ? "run_id" : "request_id", ref_id}, {"reason", reason}});
+  audit::record(conn, p.actor(), e);
+  customers::refresh_search(conn, customer);  // the search document carries the key-account marker
+}
+
 struct RunRow {
   std::int64_t id = 0;
   std::string org_path, status;
@@ -338,40 +370,104 @@ std::pair<int, int> apply(Connection& conn, const auth::Principal& p, std::int64
     const std::int64_t customer = r.i64(0);
     const bool add = r.str(1) == "add";
     if (r.boolean(5) == add) continue;  // changed by hand meanwhile: nothing to do
-    conn.execute("UPDATE customers SET is_key_account = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                 {std::int64_t{add}, now, customer});
     const std::string reason = r.str(2) + (add ? "（" + reason_labels(r.str(6)) + "）" : "");
-    conn.execute(
-        "INSERT INTO key_account_history(customer_id, action, reason, source, run_id, decided_by, approved_by, at) "
-        "VALUES (?,?,?,'identification',?,?,?,?)",
-        {customer, std::string(add ? "added" : "removed"), reason, run_id, r.opt_i64(3) ? Value(*r.opt_i64(3)) : storage::null_value(),
-         p.user_id, now});
-    timeline::Event ev;
-    ev.customer_id = customer;
-    ev.at = now;
-    ev.kind = "record_change";
-    ev.source = "keyaccounts";
-    ev.title = add ? "列入大客户名单" : "移出大客户名单";
-    ev.body = reason;
-    ev.ref_entity = "key_account_identification";
-    ev.ref_id = std::to_string(run_id);
-    timeline::add(conn, p.actor(), ev);
-    audit::Entry e;
-    e.action = add ? "key_account_add" : "key_account_remove";
-    e.entity = "customer";
-    e.entity_id = std::to_string(customer);
-    e.org_path = r.str(4);
-    e.before_json = json::serialize(bj::object{{"is_key_account", !add}});
-    e.after_json = json::serialize(bj::object{{"is_key_account", add}, {"run_id", run_id}, {"reason", reason}});
-    audit::record(conn, p.actor(), e);
+    change_list(conn, p, customer, r.str(4), add, reason, "identification", run_id, r.opt_i64(3), now);
     (add ? added : removed)++;
   }
   conn.execute("UPDATE key_account_runs SET status = 'applied', applied_by = ?, applied_at = ? WHERE id = ?", {p.user_id, now, run_id});
-  // The search documents carry a key-account marker (search ranks key accounts first).
-  for (auto& r : conn.query("SELECT customer_id FROM key_account_proposals WHERE run_id = ? AND change <> 'keep' AND decision = 'accepted'",
-                            {run_id}))
-    customers::refresh_search(conn, r.i64(0));
   return {added, removed};
+}
+
+std::int64_t request_change(Connection& conn, const auth::Principal& p, std::int64_t customer_id, const std::string& action,
+                            const std::string& reason, Millis now) {
+  require(p, auth::Permission::keyaccount_review);
+  Validator v;
+  if (action != "add" && action != "remove") v.add("action", "must be add or remove");
+  if (trim(reason).empty()) v.add("reason", "is required");
+  v.throw_if_failed();
+  auto visible = customers::require_visible(conn, p, customer_id);
+  const bool key = conn.query_i64("SELECT is_key_account FROM customers WHERE id = ?", {customer_id}) != 0;
+  if (key == (action == "add"))
+    throw AppError(ErrorCode::invalid_transition, key ? "the customer is already a key account" : "the customer is not a key account");
+  if (conn.query_one("SELECT 1 FROM key_account_requests WHERE customer_id = ? AND status = 'pending'", {customer_id}))
+    throw AppError(ErrorCode::conflict, "a request for this customer is already waiting for approval");
+  const std::int64_t id = conn.insert_returning_id(
+      "INSERT INTO key_account_requests(customer_id, org_path, action, reason, status, requested_by, requested_at) "
+      "VALUES (?,?,?,?,'pending',?,?) RETURNING id",
+      {customer_id, visible.org_path, action, trim(reason), p.user_id, now});
+  audit::Entry e;
+  e.action = "request";
+  e.entity = "key_account_request";
+  e.entity_id = std::to_string(id);
+  e.org_path = visible.org_path;
+  e.after_json = json::serialize(bj::object{{"customer_id", customer_id}, {"action", action}, {"reason", trim(reason)}});
+  audit::record(conn, p.actor(), e);
+  return id;
+}
+
+void decide_request(Connection& conn, const auth::Principal& p, std::int64_t request_id, bool approve, const std::string& note,
+                    Millis now) {
+  require(p, auth::Permission::keyaccount_approve);
+  auto r = conn.query_one("SELECT customer_id, org_path, action, reason, status, requested_by FROM key_account_requests WHERE id = ?",
+                          {request_id});
+  if (!r || !auth::org_in_scope(p, r->str(1))) throw_not_found("key-account request");
+  if (r->str(4) != "pending") throw AppError(ErrorCode::invalid_transition, "the request was already decided (" + r->str(4) + ")");
+  if (r->i64(5) == p.user_id) throw AppError(ErrorCode::forbidden, "the approver must be someone other than the requester");
+  if (!approve && trim(note).empty())
+    throw AppError(ErrorCode::validation_failed, "invalid decision", {{"note", "say why the request is rejected"}});
+  conn.execute("UPDATE key_account_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+               {std::string(approve ? "approved" : "rejected"), p.user_id, now, storage::text_or_null(trim(note)), request_id});
+  audit::Entry e;
+  e.action = approve ? "approve" : "reject";
+  e.entity = "key_account_request";
+  e.entity_id = std::to_string(request_id);
+  e.org_path = r->str(1);
+  e.before_json = json::serialize(bj::object{{"status", "pending"}});
+  e.after_json = json::serialize(bj::object{{"status", approve ? "approved" : "rejected"}, {"note", trim(note)}});
+  audit::record(conn, p.actor(), e);
+  if (!approve) return;
+  const std::int64_t customer = r->i64(0);
+  const bool add = r->str(2) == "add";
+  const bool key = conn.query_i64("SELECT is_key_account FROM customers WHERE id = ?", {customer}) != 0;
+  if (key == add) return;  // changed meanwhile (a run was applied): nothing left to do
+  change_list(conn, p, customer, r->str(1), add, r->str(3), "manual", request_id, r->i64(5), now);
+}
+
+bj::object list_requests(Connection& conn, const auth::Principal& p, const std::optional<std::string>& status, std::int64_t limit,
+                         std::int64_t offset) {
+  require(p, auth::Permission::customer_read);
+  std::string where = " WHERE 1=1";
+  Params params;
+  if (status) {
+    if (*status != "pending" && *status != "approved" && *status != "rejected")
+      throw AppError(ErrorCode::validation_failed, "invalid query parameter", {{"status", "must be one of pending, approved, rejected"}});
+    where += " AND k.status = ?";
+    params.push_back(*status);
+  }
+  customers::append_scope(p, conn.backend(), where, params);
+  const std::int64_t total =
+      conn.query_i64("SELECT COUNT(*) FROM key_account_requests k JOIN customers c ON c.id = k.customer_id" + where, params);
+  params.push_back(limit);
+  params.push_back(offset);
+  bj::array items;
+  for (auto& r : conn.query("SELECT k.id, k.customer_id, c.name, k.action, k.reason, k.status, u.display_name, k.requested_at, "
+                            "d.display_name, k.decided_at, k.decision_note FROM key_account_requests k "
+                            "JOIN customers c ON c.id = k.customer_id JOIN users u ON u.id = k.requested_by "
+                            "LEFT JOIN users d ON d.id = k.decided_by" +
+                                where + " ORDER BY k.requested_at DESC, k.id DESC LIMIT ? OFFSET ?",
+                            params))
+    items.push_back(bj::object{{"id", r.i64(0)},
+                               {"customer_id", r.i64(1)},
+                               {"customer_name", r.str(2)},
+                               {"action", r.str(3)},
+                               {"reason", r.str(4)},
+                               {"status", r.str(5)},
+                               {"requested_by", r.str(6)},
+                               {"requested_at", format_iso_utc(r.i64(7))},
+                               {"decided_by", json::nullable(r.opt_str(8))},
+                               {"decided_at", json::instant_or_null(r.opt_i64(9))},
+                               {"decision_note", json::nullable(r.opt_str(10))}});
+  return json::list_envelope(std::move(items), total, offset / std::max<std::int64_t>(limit, 1) + 1, limit);
 }
 
 bj::object history(Connection& conn, const auth::Principal& p, std::int64_t customer_id) {

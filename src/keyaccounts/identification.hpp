@@ -40,6 +40,16 @@ int decide(storage::Connection& conn, const auth::Principal& p, std::int64_t run
 // no decision). Only an approver; returns {added, removed}.
 std::pair<int, int> apply(storage::Connection& conn, const auth::Principal& p, std::int64_t run_id, Millis now);
 
+// Manual changes to the list (a customer in or out outside a run): requested with a reason by a
+// reviewer, decided by an approver who is not the requester. Approval changes the list and writes
+// the history, the timeline and the audit log.
+std::int64_t request_change(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id,
+                            const std::string& action, const std::string& reason, Millis now);
+void decide_request(storage::Connection& conn, const auth::Principal& p, std::int64_t request_id, bool approve,
+                    const std::string& note, Millis now);
+boost::json::object list_requests(storage::Connection& conn, const auth::Principal& p, const std::optional<std::string>& status,
+                                  std::int64_t limit, std::int64_t offset);
+
 // Who was a key account when and why.
 boost::json::object history(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id);
 

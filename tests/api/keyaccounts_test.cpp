@@ -158,5 +158,50 @@ TEST_P(KeyAccounts, ScopeOfRunsAndItems) {
   for (auto& i : items.at("items").as_array()) EXPECT_TRUE(own_customers.count(i.at("customer_id").as_int64()));
 }
 
+TEST_P(KeyAccounts, ManualChangesNeedAReasonAndAnotherApprover) {
+  auto marketing = as("marketing01");
+  auto leader = as("leader01");
+  auto admin = as("admin");
+  // A customer that is not a key account, and one that is.
+  auto plain = marketing.get("/api/v1/customers?is_key_account=false&page_size=1").json().at("items").as_array().at(0);
+  auto key = marketing.get("/api/v1/customers?is_key_account=true&page_size=1").json().at("items").as_array().at(0);
+  const std::string requests = "/api/v1/key-accounts/requests";
+  auto no_reason = marketing.post(requests, bj::object{{"customer_id", plain.at("id")}, {"action", "add"}, {"reason", ""}});
+  EXPECT_EQ(no_reason.status, 422);
+  EXPECT_NE(no_reason.detail("reason"), "");
+  EXPECT_EQ(marketing.post(requests, bj::object{{"customer_id", key.at("id")}, {"action", "add"}, {"reason", "x"}}).error_code(),
+            "invalid_transition");
+  EXPECT_EQ(leader.post(requests, bj::object{{"customer_id", plain.at("id")}, {"action", "add"}, {"reason", "x"}}).status, 403);
+  auto made = marketing.post(requests, bj::object{{"customer_id", plain.at("id")}, {"action", "add"}, {"reason", "新建数据中心，负荷快速增长"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string request = requests + "/" + id_text(made.json().at("id").as_int64());
+  EXPECT_EQ(marketing.post(requests, bj::object{{"customer_id", plain.at("id")}, {"action", "add"}, {"reason", "again"}}).status, 409);
+  EXPECT_EQ(marketing.post(request + "/approve", bj::object{}).status, 403);  // reviewers do not approve
+  auto pending = leader.get(requests + "?status=pending").json();
+  bool listed = false;
+  for (auto& r : pending.at("items").as_array()) listed = listed || r.at("id") == made.json().at("id");
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(leader.post(request + "/approve", bj::object{{"note", "同意"}}).status, 204);
+  EXPECT_EQ(leader.post(request + "/approve", bj::object{}).error_code(), "invalid_transition");
+  auto customer = marketing.get("/api/v1/customers/" + id_text(plain.at("id").as_int64())).json();
+  EXPECT_TRUE(customer.at("customer").at("is_key_account").as_bool());
+  auto history = marketing.get("/api/v1/customers/" + id_text(plain.at("id").as_int64()) + "/key-account-history").json();
+  const auto& last = history.at("items").as_array().back();
+  EXPECT_EQ(last.at("source").as_string(), "manual");
+  EXPECT_EQ(last.at("reason").as_string(), "新建数据中心，负荷快速增长");
+  // A removal the approver rejects (a reason is required) leaves the list as it was.
+  auto removal = marketing.post(requests, bj::object{{"customer_id", key.at("id")}, {"action", "remove"}, {"reason", "用电量下降"}});
+  ASSERT_EQ(removal.status, 201);
+  const std::string removal_path = requests + "/" + id_text(removal.json().at("id").as_int64());
+  EXPECT_EQ(leader.post(removal_path + "/reject", bj::object{}).status, 422);
+  EXPECT_EQ(leader.post(removal_path + "/reject", bj::object{{"note", "仍为重要用户"}}).status, 204);
+  EXPECT_TRUE(marketing.get("/api/v1/customers/" + id_text(key.at("id").as_int64())).json().at("customer").at("is_key_account").as_bool());
+  // An administrator may request and approve, but not approve their own request.
+  auto own = admin.post(requests, bj::object{{"customer_id", key.at("id")}, {"action", "remove"}, {"reason", "测试"}});
+  ASSERT_EQ(own.status, 201);
+  EXPECT_EQ(admin.post(requests + "/" + id_text(own.json().at("id").as_int64()) + "/approve", bj::object{}).status, 403);
+  EXPECT_EQ(leader.post(requests + "/" + id_text(own.json().at("id").as_int64()) + "/reject", bj::object{{"note", "不同意"}}).status, 204);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, KeyAccounts, ::testing::ValuesIn(storage::test_backends("keyaccounts_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
