@@ -11,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
+#include "http/json_response.hpp"
 #include "http/params.hpp"
 
 namespace lianxin::calendar {
@@ -59,7 +60,7 @@ http::Response deadline(auth::Guard& guard, http::RouteContext& ctx) {
                  {"skipped_days", day_list(calendar, d.skipped_days)},
                  {"calendar", bj::object{{"code", calendar.code()}, {"version", calendar.version()},
                                          {"first_year", calendar.years().front()}, {"last_year", calendar.years().back()}}}};
-  return http::Response::json(json::serialize(out));
+  return http::ok(out);
 }
 
 bj::object info_json(const CalendarInfo& info) {
@@ -80,7 +81,7 @@ http::Response list(auth::Guard& guard, http::RouteContext& ctx) {
     bj::array items;
     for (auto& info : list_calendars(conn)) items.push_back(info_json(info));
     const std::int64_t n = static_cast<std::int64_t>(items.size());
-    return http::Response::json(json::serialize(json::list_envelope(std::move(items), n, 1, n)));
+    return http::ok(json::list_envelope(std::move(items), n, 1, n));
   });
 }
 
@@ -117,7 +118,7 @@ http::Response get_one(auth::Guard& guard, http::RouteContext& ctx) {
     for (auto& r : conn.query("SELECT year, source, imported_at FROM calendar_years WHERE calendar_id = ? ORDER BY year", {id}))
       sources.push_back(bj::object{{"year", r.i64(0)}, {"source", r.str(1)}, {"imported_at", format_iso_utc(r.i64(2))}});
     out["sources"] = std::move(sources);
-    return http::Response::json(json::serialize(out));
+    return http::ok(out);
   });
 }
 
@@ -170,7 +171,7 @@ http::Response create_override_route(auth::Guard& guard, http::RouteContext& ctx
     auto id = create_override(conn, org, code, name);
     auto info = info_json(calendar_info(conn, id));
     audit_calendar(conn, p, "create", id, info);
-    return http::Response::json(json::serialize(info), 201);
+    return http::ok(info, 201);
   });
 }
 
@@ -199,7 +200,7 @@ http::Response import_year(auth::Guard& guard, http::RouteContext& ctx) {
                    {{"year", schedule.year}, {"days", static_cast<std::int64_t>(schedule.days.size())}, {"source", source},
                     {"version", info.at("version")}, {"recomputed", result.at("recomputed")}});
     info["recomputed"] = result.at("recomputed");
-    return http::Response::json(json::serialize(info));
+    return http::ok(info);
   });
 }
 
@@ -232,7 +233,7 @@ http::Response set_day_route(auth::Guard& guard, http::RouteContext& ctx) {
                     {"version", info.at("version")},
                     {"recomputed", result.at("recomputed")}});
     info["recomputed"] = result.at("recomputed");
-    return http::Response::json(json::serialize(info));
+    return http::ok(info);
   });
 }
 

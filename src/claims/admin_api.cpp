@@ -14,6 +14,7 @@
 #include "common/json.hpp"
 #include "common/strings.hpp"
 #include "customers/rules.hpp"
+#include "http/json_response.hpp"
 #include "http/params.hpp"
 
 namespace lianxin::claims {
@@ -26,7 +27,7 @@ using http::RouteContext;
 using storage::Connection;
 using storage::Value;
 
-Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
+using http::ok;
 
 std::optional<std::int64_t> org_of(const bj::value& record) {
   const auto& org = record.at("org_unit_id");

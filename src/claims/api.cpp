@@ -9,6 +9,7 @@
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
+#include "http/json_response.hpp"
 #include "http/params.hpp"
 
 namespace lianxin::claims {
@@ -20,7 +21,7 @@ using http::Response;
 using http::RouteContext;
 using storage::Connection;
 
-Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
+using http::ok;
 
 // An instant, or a date (Asia/Shanghai): a date as the lower bound means its start; as the upper
 // bound the end of that day, so "to=2026-11-22" includes the 22nd (as the analysis does).

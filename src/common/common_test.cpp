@@ -64,9 +64,10 @@ TEST(Messages, ChineseWordingKeepsTheVariableParts) {
   EXPECT_EQ(localize("unknown org unit 'DC09'", Lang::zh), "单位编码“DC09”不存在");
   EXPECT_EQ(localize("unknown org unit", Lang::zh), "单位不存在");
   EXPECT_EQ(localize("something new", Lang::zh), "something new");
-  EXPECT_EQ(localize("a callback needs a closed claim (it is accepted)", Lang::zh), "工单办结后才能回访（当前：accepted）");
+  EXPECT_EQ(localize("a callback needs a closed claim (it is accepted)", Lang::zh), "工单办结后才能回访（当前：处理中）");
   EXPECT_EQ(localize("must be one of V, S, U, P", Lang::zh), "须为 V、S、U、P 之一");
   EXPECT_EQ(localize("current version is 7", Lang::zh), "当前版本为 7");
+  EXPECT_EQ(localize("a reason is required to escalate", Lang::zh), "提级须填写原因");
   EXPECT_EQ(lang_from_header("zh-CN,zh;q=0.9"), Lang::zh);
   EXPECT_EQ(lang_from_header("en-US"), Lang::en);
   EXPECT_EQ(lang_from_header(""), Lang::en);

@@ -148,7 +148,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"is required to transfer", "转派时必填"},
       {"is the current department", "与当前责任部门相同"},
       {"is required (the version you saw, for conflict detection)", "必填（用于检测并发修改的版本号）"},
-      {"a reason is required to {}", "请填写原因（{}）"},
+      {"a reason is required to transfer", "转派须填写原因"},
+      {"a reason is required to return a claim", "退单须填写原因"},
+      {"a reason is required to wait for the customer", "挂起须填写原因（等待客户的什么）"},
+      {"a reason is required to reopen a claim", "重新处理须填写原因"},
+      {"a reason is required to escalate", "提级须填写原因"},
       {"say what the customer asked", "请填写客户的催办内容"},
       {"say what was done", "请填写处理情况"},
       {"say whether the complaint was valid (the supplier was responsible)", "请认定投诉是否有效（供电企业是否有责）"},
@@ -340,6 +344,22 @@ Lang lang_from_header(const std::string& accept_language) {
   return accept_language.rfind("zh", 0) == 0 ? Lang::zh : Lang::en;
 }
 
+namespace {
+
+// Status codes that messages carry in their holes ("… (it is dispatched)"): a hole that is exactly
+// one of these is shown in Chinese too.
+std::string_view term(std::string_view code) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> terms = {
+      {"registered", "已受理"}, {"dispatched", "已派单"}, {"accepted", "处理中"}, {"waiting_customer", "挂起待客户"},
+      {"returned", "已退单"},   {"closed", "已办结"},     {"archived", "已归档"}, {"review", "审核中"},
+      {"applied", "已生效"},    {"discarded", "已作废"},  {"approved", "已批准"}, {"rejected", "已驳回"}};
+  for (const auto& [en, zh] : terms)
+    if (en == code) return zh;
+  return code;
+}
+
+}  // namespace
+
 std::string localize(const std::string& message, Lang lang) {
   if (lang == Lang::en) return message;
   for (const auto& [pattern, zh] : catalog()) {
@@ -350,8 +370,9 @@ std::string localize(const std::string& message, Lang lang) {
     for (auto part : captured) {
       auto hole = out.find("{}", from);
       if (hole == std::string::npos) break;
-      out.replace(hole, 2, part);
-      from = hole + part.size();
+      const std::string_view text = term(part);
+      out.replace(hole, 2, text);
+      from = hole + text.size();
     }
     return out;
   }

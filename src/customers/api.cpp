@@ -6,6 +6,7 @@
 #include "customers/export.hpp"
 #include "customers/rules.hpp"
 #include "customers/service.hpp"
+#include "http/json_response.hpp"
 #include "http/params.hpp"
 
 namespace lianxin::customers {
@@ -113,7 +114,7 @@ ListFilter read_filter(const http::Request& req) {
   return f;
 }
 
-Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
+using http::ok;
 
 Response list(auth::Guard& g, RouteContext& ctx) {
   auto p = g.require(ctx.request, Permission::customer_read);

@@ -2,6 +2,7 @@
 
 #include "common/clock.hpp"
 #include "common/json.hpp"
+#include "http/json_response.hpp"
 #include "http/params.hpp"
 #include "keyaccounts/identification.hpp"
 
@@ -14,7 +15,7 @@ using http::Response;
 using http::RouteContext;
 using storage::Connection;
 
-Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
+using http::ok;
 
 Response start(auth::Guard& g, RouteContext& ctx) {
   auto p = g.require(ctx.request, Permission::keyaccount_review);

@@ -8,6 +8,7 @@
 #include "audit/audit.hpp"
 #include "auth/guard.hpp"
 #include "common/json.hpp"
+#include "http/json_response.hpp"
 #include "http/params.hpp"
 #include "http/router.hpp"
 #include "notify/outbox.hpp"
@@ -20,7 +21,7 @@ using auth::Permission;
 using http::Response;
 using http::RouteContext;
 
-Response ok(const bj::value& v, int status = 200) { return Response::json(json::serialize(v), status); }
+using http::ok;
 
 bj::value iso_or_null(const std::optional<Millis>& at) {
   if (!at) return nullptr;
