@@ -38,6 +38,10 @@ enum class Permission {
   claim_admin,      // SLA policies, routing rules, calendars, claim settings
   keyaccount_review,   // run the key-account identification and decide on its proposals
   keyaccount_approve,  // apply a reviewed proposal to the key-account list (the approver)
+  keyaccount_manage,   // assign managers and tiers, hand-overs, cover, service teams and packages, programmes
+  keyaccount_service,  // visits, action items, emergency plans and drills, usage plans, equipment register
+  programme_signoff,   // sign off a key account's yearly "五个一" programme (a leader)
+  bill_import,         // import monthly bills and payments from the billing system
 };
 
 // Who is acting, for the audit log and the timeline.

@@ -54,6 +54,10 @@ const char* permission_code(Permission p) {
     case Permission::claim_admin: return "claim.admin";
     case Permission::keyaccount_review: return "keyaccount.review";
     case Permission::keyaccount_approve: return "keyaccount.approve";
+    case Permission::keyaccount_manage: return "keyaccount.manage";
+    case Permission::keyaccount_service: return "keyaccount.service";
+    case Permission::programme_signoff: return "programme.signoff";
+    case Permission::bill_import: return "bill.import";
   }
   return "";
 }
@@ -64,15 +68,19 @@ const std::vector<Permission>& permissions_of(Role role) {
       P::customer_read, P::customer_write, P::customer_import, P::customer_export, P::customer_merge,
       P::interaction_write, P::user_admin, P::org_admin, P::apikey_admin, P::audit_read, P::reference_read,
       P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin,
-      P::keyaccount_review, P::keyaccount_approve};
+      P::keyaccount_review, P::keyaccount_approve, P::keyaccount_manage, P::keyaccount_service, P::programme_signoff,
+      P::bill_import};
   static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read,
-                                        P::claim_read, P::claim_dispatch, P::keyaccount_approve};
+                                        P::claim_read, P::claim_dispatch, P::keyaccount_approve, P::keyaccount_service,
+                                        P::programme_signoff};
   static const std::vector<P> marketing = {P::customer_read, P::customer_write, P::customer_import, P::customer_export,
                                            P::customer_merge, P::interaction_write, P::reference_read, P::claim_read,
                                            P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin,
-                                           P::keyaccount_review};
+                                           P::keyaccount_review, P::keyaccount_manage, P::keyaccount_service,
+                                           P::bill_import};
   static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export, P::interaction_write,
-                                         P::reference_read, P::claim_read, P::claim_intake, P::claim_handle};
+                                         P::reference_read, P::claim_read, P::claim_intake, P::claim_handle,
+                                         P::keyaccount_service};
   static const std::vector<P> dispatcher = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,
                                             P::claim_intake, P::claim_dispatch, P::claim_callback};
   static const std::vector<P> handler = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,

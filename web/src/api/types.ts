@@ -33,6 +33,10 @@ export type Permission =
   | 'claim.admin'
   | 'keyaccount.review'
   | 'keyaccount.approve'
+  | 'keyaccount.manage'
+  | 'keyaccount.service'
+  | 'programme.signoff'
+  | 'bill.import'
 
 export interface SessionUser {
   id: number

@@ -147,6 +147,10 @@ const en: MessageSchema = {
     'claim.admin': 'Claim rules administration',
     'keyaccount.review': 'Review key-account identification',
     'keyaccount.approve': 'Approve key-account list changes',
+    'keyaccount.manage': 'Manage key accounts (managers, tiers, teams, programmes)',
+    'keyaccount.service': 'Key-account service work (visits, action items, plans, equipment)',
+    'programme.signoff': 'Sign off 五个一 programmes',
+    'bill.import': 'Import bills',
   },
   orgKinds: {
     company: 'Company',

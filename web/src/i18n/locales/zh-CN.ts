@@ -147,6 +147,10 @@ const zhCN = {
     'claim.admin': '工单规则管理',
     'keyaccount.review': '大客户识别评审',
     'keyaccount.approve': '大客户名单审批',
+    'keyaccount.manage': '大客户管理（客户经理、分级、团队、五个一计划）',
+    'keyaccount.service': '大客户服务（走访、待办事项、预案、设备）',
+    'programme.signoff': '五个一计划签字确认',
+    'bill.import': '电费账单导入',
   },
   orgKinds: {
     company: '公司',
