@@ -26,6 +26,16 @@ Principal principal_from(const storage::Row& row, std::size_t at) {
   return p;
 }
 
+// Cover during leave: the managers whose accounts this account manager covers today.
+void load_covering(storage::Connection& conn, Principal& p) {
+  if (p.role != Role::account_manager || p.all_customers_in_scope) return;
+  const std::string today = shanghai_date(now_millis());
+  for (auto& r : conn.query("SELECT manager_id FROM manager_covers WHERE cover_id = ? AND cancelled_at IS NULL "
+                            "AND starts_on <= ? AND ends_on >= ?",
+                            {p.user_id, today, today}))
+    p.covering.push_back(r.i64(0));
+}
+
 }  // namespace
 
 Principal load_principal(storage::Connection& conn, std::int64_t user_id) {
@@ -33,7 +43,9 @@ Principal load_principal(storage::Connection& conn, std::int64_t user_id) {
                                 " FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = ?",
                             {user_id});
   if (!row) throw AppError(ErrorCode::unauthenticated, "user is unknown or deactivated");
-  return principal_from(*row, 0);
+  Principal p = principal_from(*row, 0);
+  load_covering(conn, p);
+  return p;
 }
 
 Principal Guard::from_api_key(const std::string& key, const http::Request& request) {
@@ -51,6 +63,7 @@ Principal Guard::from_api_key(const std::string& key, const http::Request& reque
     throw AppError(ErrorCode::unauthenticated, "unknown API key");
   if (!row->is_null(2)) throw AppError(ErrorCode::unauthenticated, "API key has been revoked");
   Principal p = principal_from(*row, 4);
+  load_covering(*conn, p);
   p.via_api_key = true;
   Millis now = now_millis();
   // Record use at most once a minute: the screen pop must not write on every call.
@@ -77,6 +90,7 @@ Principal Guard::authenticate(const http::Request& request) {
     if (!row || row->i64(1) < now_millis())
       throw AppError(ErrorCode::unauthenticated, "session expired; please log in again");
     p = principal_from(*row, 2);
+    load_covering(*conn, p);
     p.csrf_token = row->str(0);
     bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
     if (!safe && !constant_time_equal(request.header("x-csrf-token"), p.csrf_token))

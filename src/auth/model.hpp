@@ -61,6 +61,7 @@ struct Principal {
   std::string org_path;          // '/1/4/' — the subtree this user sees
   std::string org_unit_name;
   bool all_customers_in_scope = false;  // account managers: see the whole subtree, not only assigned
+  std::vector<std::int64_t> covering;   // managers on leave whose accounts this manager covers today
   bool via_api_key = false;
   std::string csrf_token;        // empty for API keys
   std::string ip;
@@ -74,6 +75,7 @@ struct Principal {
 struct CustomerScope {
   std::string org_path_prefix;
   std::optional<std::int64_t> manager_id;
+  std::vector<std::int64_t> manager_ids;  // manager_id and the managers covered (cover during leave)
 };
 
 }  // namespace lianxin::auth

@@ -107,8 +107,25 @@ bool has_permission(Role role, Permission p) {
 
 CustomerScope customer_scope(const Principal& p) {
   CustomerScope scope{p.org_path, std::nullopt};
-  if (p.role == Role::account_manager && !p.all_customers_in_scope) scope.manager_id = p.user_id;
+  if (p.role == Role::account_manager && !p.all_customers_in_scope) {
+    scope.manager_id = p.user_id;
+    scope.manager_ids.push_back(p.user_id);
+    for (auto id : p.covering)
+      if (id != p.user_id) scope.manager_ids.push_back(id);
+  }
   return scope;
+}
+
+std::string managed_by_condition(const CustomerScope& scope, const std::string& alias) {
+  std::string marks;
+  for (std::size_t i = 0; i < scope.manager_ids.size(); ++i) marks += i ? ",?" : "?";
+  return "(" + alias + ".manager_id IN (" + marks + ") OR " + alias + ".backup_manager_id IN (" + marks + "))";
+}
+
+std::vector<std::int64_t> managed_by_params(const CustomerScope& scope) {
+  std::vector<std::int64_t> out = scope.manager_ids;
+  out.insert(out.end(), scope.manager_ids.begin(), scope.manager_ids.end());
+  return out;
 }
 
 bool org_in_scope(const Principal& p, const std::string& path) {
@@ -123,8 +140,10 @@ bool customer_visible(const Principal& p, const std::string& customer_org_path, 
                       std::optional<std::int64_t> backup_manager_id) {
   if (!org_in_scope(p, customer_org_path)) return false;
   auto scope = customer_scope(p);
-  if (scope.manager_id) return manager_id == scope.manager_id || backup_manager_id == scope.manager_id;
-  return true;
+  if (!scope.manager_id) return true;
+  for (auto id : scope.manager_ids)
+    if (manager_id == id || backup_manager_id == id) return true;
+  return false;
 }
 
 long long lockout_millis(const LockoutPolicy& policy, int failures) {

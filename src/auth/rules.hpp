@@ -16,6 +16,10 @@ const std::vector<Permission>& permissions_of(Role role);
 bool has_permission(Role role, Permission p);
 
 CustomerScope customer_scope(const Principal& p);
+// SQL condition "customer managed by one of the scope's managers" on the customers alias `alias`
+// (e.g. "c"), with its placeholders; append the ids of managed_by_params in the same order.
+std::string managed_by_condition(const CustomerScope& scope, const std::string& alias);
+std::vector<std::int64_t> managed_by_params(const CustomerScope& scope);
 // True when a customer with this org path and managers is visible to the principal.
 bool customer_visible(const Principal& p, const std::string& customer_org_path, std::optional<std::int64_t> manager_id,
                       std::optional<std::int64_t> backup_manager_id);

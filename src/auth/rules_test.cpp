@@ -36,6 +36,15 @@ TEST(Scope, SubtreeAndAssignedCustomers) {
   EXPECT_TRUE(customer_visible(manager, "/1/2/5/", 42, std::nullopt));
   EXPECT_TRUE(customer_visible(manager, "/1/2/5/", 7, 42));
   EXPECT_FALSE(customer_visible(manager, "/1/3/", 42, std::nullopt));  // assigned but outside the subtree
+  // Cover during leave: manager 42 covers manager 7 and sees 7's accounts, not 8's.
+  manager.covering = {7};
+  EXPECT_TRUE(customer_visible(manager, "/1/2/5/", 7, std::nullopt));
+  EXPECT_TRUE(customer_visible(manager, "/1/2/5/", 9, 7));
+  EXPECT_FALSE(customer_visible(manager, "/1/2/5/", 8, std::nullopt));
+  auto scope = customer_scope(manager);
+  EXPECT_EQ(managed_by_condition(scope, "c"), "(c.manager_id IN (?,?) OR c.backup_manager_id IN (?,?))");
+  EXPECT_EQ(managed_by_params(scope), (std::vector<std::int64_t>{42, 7, 42, 7}));
+  manager.covering.clear();
   manager.all_customers_in_scope = true;
   EXPECT_TRUE(customer_visible(manager, "/1/2/5/", 7, std::nullopt));
 }

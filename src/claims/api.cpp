@@ -202,24 +202,7 @@ Response download(auth::Guard& g, RouteContext& ctx) {
   const std::int64_t id = http::path_id(ctx);
   const std::int64_t attachment = http::path_id(ctx, "attachment_id");
   Upload u = g.db().read([&](Connection& conn) { return read_attachment(conn, p, id, attachment); });
-  // The stored name is shown only through an ASCII fallback plus RFC 5987 (filename*), never raw.
-  Response r;
-  r.body = std::move(u.bytes);
-  r.content_type = u.content_type;
-  std::string encoded;
-  static const char* hex = "0123456789ABCDEF";
-  for (unsigned char ch : u.file_name) {
-    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-      encoded.push_back(static_cast<char>(ch));
-    } else {
-      encoded += '%';
-      encoded.push_back(hex[ch >> 4]);
-      encoded.push_back(hex[ch & 15]);
-    }
-  }
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"attachment-" + std::to_string(attachment) +
-                                                    "\"; filename*=UTF-8''" + encoded);
-  return r;
+  return http::file_download(std::move(u.bytes), u.content_type, u.file_name, "attachment-" + std::to_string(attachment));
 }
 
 Response recovery(auth::Guard& g, RouteContext& ctx) {

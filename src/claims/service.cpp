@@ -126,8 +126,10 @@ bool claim_visible(Connection& conn, const auth::Principal& p, const ClaimRow& c
   // Account managers see the claims of their own customers (and those they registered).
   if (c.created_by && *c.created_by == p.user_id) return true;
   if (!c.customer_id) return false;
-  return conn.query_one("SELECT 1 FROM customers WHERE id = ? AND (manager_id = ? OR backup_manager_id = ?)",
-                        {*c.customer_id, *scope.manager_id, *scope.manager_id})
+  Params params;
+  params.push_back(*c.customer_id);
+  for (auto id : auth::managed_by_params(scope)) params.push_back(id);
+  return conn.query_one("SELECT 1 FROM customers c WHERE c.id = ? AND " + auth::managed_by_condition(scope, "c"), params)
       .has_value();
 }
 
@@ -145,10 +147,10 @@ void append_scope(const auth::Principal& p, storage::Backend backend, std::strin
   where += " OR (" + storage::path_prefix_condition(backend, "c.org_path", p.org_path, params);
   auto scope = auth::customer_scope(p);
   if (scope.manager_id) {
-    where += " AND (c.created_by = ? OR c.customer_id IN (SELECT id FROM customers WHERE manager_id = ? OR backup_manager_id = ?))";
+    where += " AND (c.created_by = ? OR c.customer_id IN (SELECT m.id FROM customers m WHERE " +
+             auth::managed_by_condition(scope, "m") + "))";
     params.push_back(p.user_id);
-    params.push_back(*scope.manager_id);
-    params.push_back(*scope.manager_id);
+    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
   }
   where += "))";
 }

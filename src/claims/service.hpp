@@ -75,8 +75,6 @@ struct Upload {
 std::int64_t add_attachment(storage::Connection& conn, const auth::Principal& p, std::int64_t claim_id, const Upload& upload,
                             Millis now);
 Upload read_attachment(storage::Connection& conn, const auth::Principal& p, std::int64_t claim_id, std::int64_t attachment_id);
-// Allowed attachment types: content type by extension (pdf, jpg/jpeg, png, docx, xlsx, txt, mp3, m4a, wav).
-std::optional<std::string> content_type_for(const std::string& file_name);
 
 // Service recovery and accountability.
 std::int64_t add_recovery_task(storage::Connection& conn, const auth::Principal& p, std::int64_t claim_id,

@@ -2,14 +2,15 @@
 // accountability, and what happens when one of its clocks fires.
 #include <algorithm>
 
-#include <sodium.h>
 
 #include "audit/audit.hpp"
+#include "auth/crypto.hpp"
 #include "auth/rules.hpp"
 #include "claims/internal.hpp"
 #include "claims/rules.hpp"
 #include "clocks/store.hpp"
 #include "common/errors.hpp"
+#include "common/files.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
 
@@ -362,89 +363,18 @@ std::int64_t chase(Connection& conn, const auth::Principal& p, std::int64_t id, 
 // ---------------------------------------------------------------------------------------------
 // Attachments
 
-std::optional<std::string> content_type_for(const std::string& file_name) {
-  static const std::vector<std::pair<std::string, std::string>> types = {
-      {".pdf", "application/pdf"},
-      {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},
-      {".png", "image/png"},
-      {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-      {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-      {".txt", "text/plain; charset=utf-8"},
-      {".mp3", "audio/mpeg"},
-      {".m4a", "audio/mp4"},
-      {".wav", "audio/wav"}};
-  std::string lower = file_name;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  for (auto& [ext, type] : types)
-    if (lower.size() > ext.size() && lower.compare(lower.size() - ext.size(), ext.size(), ext) == 0) return type;
-  return std::nullopt;
-}
-
-namespace {
-
-// The file's first bytes must agree with its extension: a renamed executable is refused.
-bool content_matches(const std::string& type, const std::string& bytes) {
-  auto starts = [&](std::string_view magic) { return bytes.compare(0, magic.size(), magic) == 0; };
-  if (type == "application/pdf") return starts("%PDF-");
-  if (type == "image/jpeg") return starts("\xFF\xD8\xFF");
-  if (type == "image/png") return starts("\x89PNG\r\n\x1a\n");
-  if (type.find("openxmlformats") != std::string::npos) return starts("PK\x03\x04");
-  if (type == "audio/wav") return starts("RIFF");
-  if (type == "audio/mpeg") return starts("ID3") || (bytes.size() > 1 && static_cast<unsigned char>(bytes[0]) == 0xFF);
-  if (type == "audio/mp4") return bytes.size() > 8 && bytes.compare(4, 4, "ftyp") == 0;
-  if (type.rfind("text/plain", 0) == 0) return bytes.find('\0') == std::string::npos;
-  return false;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 15]);
-  }
-  return out;
-}
-
-// Names are shown, never used as paths; still, keep them printable and short.
-std::string clean_file_name(const std::string& name) {
-  std::string base = name;
-  auto slash = base.find_last_of("/\\");
-  if (slash != std::string::npos) base = base.substr(slash + 1);
-  std::string out;
-  for (char ch : base)
-    if (static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f) out.push_back(ch);
-  if (out.size() > 200) out = out.substr(out.size() - 200);
-  return out;
-}
-
-}  // namespace
 
 std::int64_t add_attachment(Connection& conn, const auth::Principal& p, std::int64_t claim_id, const Upload& upload, Millis now) {
   ClaimRow c = require_claim(conn, p, claim_id);
   if (!auth::has_permission(p.role, auth::Permission::claim_intake) && !is_handler_of(p, c))
     throw AppError(ErrorCode::forbidden, "your role does not allow this");
   const Settings settings = load_settings(conn);
-  const std::string name = clean_file_name(upload.file_name);
-  if (name.empty() || name == "." || name == "..")
-    throw AppError(ErrorCode::validation_failed, "invalid attachment", {{"file_name", "is required"}});
-  auto type = content_type_for(name);
-  if (!type)
-    throw AppError(ErrorCode::unsupported_media_type, "this file type is not accepted",
-                   {{"file_name", "allowed: pdf, jpg, jpeg, png, docx, xlsx, txt, mp3, m4a, wav"}});
-  if (upload.bytes.empty()) throw AppError(ErrorCode::validation_failed, "invalid attachment", {{"file", "is empty"}});
-  if (static_cast<std::int64_t>(upload.bytes.size()) > settings.max_attachment_bytes)
-    throw AppError(ErrorCode::payload_too_large, "the file is too large",
-                   {{"file", "at most " + std::to_string(settings.max_attachment_bytes / 1024) + " KiB"}});
-  if (!content_matches(*type, upload.bytes))
-    throw AppError(ErrorCode::unsupported_media_type, "the file's content does not match its type", {{"file_name", name}});
+  const auto file = files::check(upload.file_name, upload.bytes, settings.max_attachment_bytes);
+  const std::string& name = file.name;
   const std::int64_t id = conn.insert_returning_id(
       "INSERT INTO claim_attachments(claim_id, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at) "
       "VALUES (?,?,?,?,?,?,?,?) RETURNING id",
-      {c.id, name, *type, static_cast<std::int64_t>(upload.bytes.size()), sha256_hex(upload.bytes), storage::Blob{upload.bytes},
+      {c.id, name, file.content_type, static_cast<std::int64_t>(upload.bytes.size()), auth::sha256_hex(upload.bytes), storage::Blob{upload.bytes},
        p.user_id, now});
   const auth::Actor actor = p.actor();
   record_event(conn, actor, c, "attachment", c.status, c.status, name, false, now);

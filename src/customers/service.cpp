@@ -280,9 +280,8 @@ void append_scope(const auth::Principal& p, storage::Backend backend, std::strin
   where += " AND " + storage::path_prefix_condition(backend, "c.org_path", p.org_path, params);
   auto scope = auth::customer_scope(p);
   if (scope.manager_id) {
-    where += " AND (c.manager_id = ? OR c.backup_manager_id = ?)";
-    params.push_back(*scope.manager_id);
-    params.push_back(*scope.manager_id);
+    where += " AND " + auth::managed_by_condition(scope, "c");
+    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
   }
 }
 
@@ -537,10 +536,13 @@ std::vector<Row> sqlite_search(Connection& conn, const auth::Principal& p, const
   if (scope.manager_id) {
     // A restricted account manager's portfolio is small: search only inside it.
     std::vector<std::int64_t> ids;
-    for (auto& r : conn.query(
-             "SELECT rowid FROM customer_search WHERE customer_search MATCH ? AND rowid IN "
-             "(SELECT id FROM customers WHERE manager_id = ? OR backup_manager_id = ?) LIMIT ?",
-             {fts, *scope.manager_id, *scope.manager_id, static_cast<std::int64_t>(limit * 4)}))
+    Params params;
+    params.push_back(fts);
+    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
+    params.push_back(static_cast<std::int64_t>(limit * 4));
+    for (auto& r : conn.query("SELECT rowid FROM customer_search WHERE customer_search MATCH ? AND rowid IN "
+                              "(SELECT id FROM customers c WHERE " + auth::managed_by_condition(scope, "c") + ") LIMIT ?",
+                              params))
       ids.push_back(r.i64(0));
     std::vector<Row> rows = visible_hits(conn, p, ids);
     std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.boolean(3) > y.boolean(3); });

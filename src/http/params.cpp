@@ -60,4 +60,24 @@ Paging paging(const Request& req, std::int64_t default_size, std::int64_t max_si
   return {query_positive(req, "page", 1, 100000000), query_positive(req, "page_size", default_size, max_size)};
 }
 
+Response file_download(std::string bytes, const std::string& content_type, const std::string& file_name,
+                       const std::string& fallback) {
+  Response r;
+  r.body = std::move(bytes);
+  r.content_type = content_type;
+  std::string encoded;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char ch : file_name) {
+    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+      encoded.push_back(static_cast<char>(ch));
+    } else {
+      encoded += '%';
+      encoded.push_back(hex[ch >> 4]);
+      encoded.push_back(hex[ch & 15]);
+    }
+  }
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded);
+  return r;
+}
+
 }  // namespace lianxin::http

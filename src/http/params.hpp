@@ -24,4 +24,9 @@ struct Paging {
 };
 Paging paging(const Request& req, std::int64_t default_size = 20, std::int64_t max_size = 200);
 
+// A file to download: the stored name goes out only as an ASCII fallback ("<fallback>") plus the
+// RFC 5987 form (filename*), never raw in the header.
+Response file_download(std::string bytes, const std::string& content_type, const std::string& file_name,
+                       const std::string& fallback);
+
 }  // namespace lianxin::http
