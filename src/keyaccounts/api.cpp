@@ -134,6 +134,8 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     const std::int64_t id = http::path_id(c);
     return g->db().read([&](Connection& conn) { return ok(history(conn, p, id)); });
   });
+  // After the literal /key-accounts/... routes above, so /key-accounts/{id} does not shadow them.
+  register_service_routes(router, guard);
 }
 
 }  // namespace lianxin::keyaccounts

@@ -6,6 +6,9 @@
 
 namespace lianxin::keyaccounts {
 
+// All key-account routes (identification here, then the service routes of service_api.cpp).
 void register_routes(http::Router& router, auth::Guard& guard);
+// The key-account service (list, managers, programme, visits, plans, equipment, home).
+void register_service_routes(http::Router& router, auth::Guard& guard);
 
 }  // namespace lianxin::keyaccounts

@@ -110,3 +110,42 @@ TEST(Identification, RulesAreValidated) {
   rules.score_threshold = 120;
   EXPECT_THROW(validate(rules), AppError);
 }
+
+// ---- programme rules -------------------------------------------------------------------------
+#include "keyaccounts/programme_rules.hpp"
+
+namespace lianxin::keyaccounts {
+
+TEST(ProgrammeRules, DueTemplateParsesAndRefusesNonsense) {
+  auto t = parse_due_template("manager:01-31, leader_visit:06-30,drill:09-30");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->at("manager"), "01-31");
+  EXPECT_EQ(t->at("leader_visit"), "06-30");
+  EXPECT_EQ(t->at("diagnosis"), "12-31");  // not listed: the fallback
+  EXPECT_FALSE(parse_due_template("visit:01-31"));
+  EXPECT_FALSE(parse_due_template("manager:13-01"));
+  EXPECT_FALSE(parse_due_template("manager"));
+  EXPECT_TRUE(parse_due_template("manager:02-29"));
+}
+
+TEST(ProgrammeRules, LateAccountsGetTimeButNotPastTheYear) {
+  EXPECT_EQ(programme_due_date(2026, "06-30", "2026-01-01", 90), "2026-06-30");
+  EXPECT_EQ(programme_due_date(2026, "01-31", "2026-03-01", 90), "2026-05-30");
+  EXPECT_EQ(programme_due_date(2026, "06-30", "2026-11-22", 90), "2026-12-31");
+  EXPECT_EQ(programme_due_date(2025, "02-29", "2025-01-01", 0), "2025-02-28");
+}
+
+TEST(ProgrammeRules, VisitFrequencyByTier) {
+  auto t = parse_tier_intervals("A:30,B:60,C:90");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->at("B"), 60);
+  EXPECT_FALSE(parse_tier_intervals("A:x"));
+  EXPECT_FALSE(parse_tier_intervals("A:0"));
+  EXPECT_FALSE(parse_tier_intervals(""));
+  EXPECT_EQ(next_visit_due(std::string("2026-10-31"), 30, "2026-11-22"), "2026-11-30");
+  EXPECT_EQ(next_visit_due(std::nullopt, 30, "2026-11-22"), "2026-11-22");
+  EXPECT_EQ(add_days("2024-02-28", 1), "2024-02-29");
+  EXPECT_EQ(add_days("2026-01-01", -1), "2025-12-31");
+}
+
+}  // namespace lianxin::keyaccounts

@@ -235,7 +235,24 @@ CREATE TABLE equipment (
 );
 CREATE INDEX equipment_customer ON equipment(customer_id);
 
+-- The key-account list shows the last value score of each account.
+CREATE INDEX key_account_proposals_customer ON key_account_proposals(customer_id, run_id);
+
 INSERT INTO settings(key, value, value_type, module, source, verification, updated_at) VALUES
  ('keyaccounts.visit_interval_days', 'A:30,B:60,C:90', 'list', 'keyaccounts', 'regular visits (定期回访) every N days by key-account tier: our policy choice, no regulation found', 'P', 0),
  ('keyaccounts.programme_due', 'manager:01-31,leader_visit:06-30,drill:09-30,usage_plan:10-31,diagnosis:11-30', 'list', 'keyaccounts', 'due dates (MM-DD) of the five items of the 五个一 programme in its year: our policy choice after seed 001', 'P', 0),
  ('keyaccounts.programme_new_account_days', '90', 'int', 'keyaccounts', 'an account that becomes key during the year gets at least this many days for each item: our policy choice', 'P', 0);
+
+INSERT INTO notification_templates(kind, channel, template_code, subject, body) VALUES
+('programme_item_overdue', 'in_app', NULL, '“五个一”服务事项已逾期',
+ '大客户{customer}的{year}年“五个一”事项「{item}」应于{due}完成，现已逾期，负责人：{owner}。'),
+('programme_item_overdue', 'sms', 'LX_PROGRAMME_OVERDUE', '',
+ '【连心】大客户{customer}“五个一”事项「{item}」应于{due}完成，现已逾期，请尽快办理。'),
+('action_item_overdue', 'in_app', NULL, '待办事项已逾期',
+ '大客户{customer}的待办事项「{title}」（来源：{source}）应于{due}办结，现已逾期，负责人：{owner}。'),
+('action_item_overdue', 'sms', 'LX_ACTION_OVERDUE', '',
+ '【连心】大客户{customer}待办事项「{title}」应于{due}办结，现已逾期，请尽快办理。'),
+('key_account_handover', 'in_app', NULL, '您已接管大客户{customer}',
+ '大客户{customer}已由{from}交接给您（原因：{reason}），随交接转入未办事项{items}项，请查看交接记录。'),
+('manager_cover', 'in_app', NULL, '请您在{from}至{to}代管{manager}的大客户',
+ '{manager}在{from}至{to}期间休假（{reason}），期间由您代管其大客户并处理其事项。');

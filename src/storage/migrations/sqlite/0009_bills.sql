@@ -1,6 +1,7 @@
 -- Monthly bills and payments imported from the billing system (one import, shared by the group
 -- settlement and the electricity-use analysis), and per-customer yearly aggregates kept by the
--- import so the key-account identification reads one row per customer and year.
+-- import (by deltas, in the import's transaction) so the key-account identification reads one row
+-- per customer and year.
 CREATE TABLE bill_batches (
   id INTEGER PRIMARY KEY,
   source TEXT NOT NULL CHECK (source IN ('csv','xlsx','api')),
@@ -29,11 +30,15 @@ CREATE TABLE bills (
   paid_fen INTEGER NOT NULL,
   arrears_fen INTEGER NOT NULL,
   batch_id INTEGER NOT NULL REFERENCES bill_batches(id),
+  -- The customer's group (集团) when the bill was imported or last changed: the reconciliation finds
+  -- bills of customers that have left a group since.
+  group_id INTEGER REFERENCES customers(id),
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (account_id, period)
 );
 CREATE INDEX bills_customer ON bills(customer_id, period);
 CREATE INDEX bills_period ON bills(period);
+CREATE INDEX bills_group ON bills(group_id, period) WHERE group_id IS NOT NULL;
 
 CREATE TABLE customer_year_usage (
   customer_id INTEGER NOT NULL REFERENCES customers(id),
@@ -45,3 +50,5 @@ CREATE TABLE customer_year_usage (
   months INTEGER NOT NULL,               -- account-months billed
   PRIMARY KEY (customer_id, year)
 );
+-- The identification reads one year of every customer in customer order from this index alone.
+CREATE INDEX customer_year_usage_year ON customer_year_usage(year, customer_id, kwh, amount_fen, paid_fen);
