@@ -2,11 +2,13 @@
 
 #include "app/system_api.hpp"
 #include "audit/api.hpp"
+#include "billing/api.hpp"
 #include "calendar/api.hpp"
 #include "calendar/store.hpp"
 #include "claims/api.hpp"
 #include "claims/service.hpp"
 #include "jobs/scheduler.hpp"
+#include "keyaccounts/service.hpp"
 #include "keyaccounts/api.hpp"
 #include "notify/notify.hpp"
 #include "auth/api.hpp"
@@ -52,12 +54,15 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   claims::register_routes(router, *impl_->guard);
   notify::register_routes(router, *impl_->guard);
   keyaccounts::register_routes(router, *impl_->guard);
+  billing::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;
   job_options.interval_ms = config.jobs_interval_ms;
   job_options.delivery = {config.smtp_url,       config.smtp_from,   config.smtp_user,
                           config.smtp_password,  config.sms_gateway_url, config.sms_api_key};
+  // Key accounts: the year's programmes and the overdue notices, every five minutes.
+  job_options.tasks.push_back({"keyaccounts", 5 * 60 * 1000, keyaccounts::sweep});
   impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}},
                                                        job_options);
   http::ServerOptions server_options;

@@ -5,6 +5,9 @@
 // FOR UPDATE SKIP LOCKED, and a server that stops mid-step leaves nothing half-done.
 #include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <string>
+#include <vector>
 #include <mutex>
 #include <thread>
 
@@ -14,10 +17,19 @@
 
 namespace lianxin::jobs {
 
+// Periodic work of a module (e.g. the key-account overdue sweep): runs in its own transaction at
+// most once per period on each server; it must be safe to run on several servers at once.
+struct PeriodicTask {
+  std::string name;
+  int period_ms = 60000;
+  std::function<int(storage::Connection&, Millis)> run;  // returns how much it did (for the log)
+};
+
 struct SchedulerOptions {
   int interval_ms = 1000;  // pause between steps when there was nothing to do
   int sweep_batch = 200;
   notify::DeliveryOptions delivery;
+  std::vector<PeriodicTask> tasks;
 };
 
 struct StepReport {
@@ -36,6 +48,8 @@ class Scheduler {
   // One step at `now` (tests call this with a chosen instant): sweeps until no due clock is left
   // (bounded), then delivers one outbox batch.
   StepReport run_once(Millis now);
+  // Runs every periodic task now, whatever their period (tests; run_once runs those that are due).
+  int run_tasks(Millis now);
 
  private:
   void loop();
@@ -45,6 +59,7 @@ class Scheduler {
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::vector<Millis> last_run_;  // per task, guarded by being used from one thread at a time
   bool stopping_ = false;
 };
 

@@ -1,8 +1,6 @@
 #include "keyaccounts/identification.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <map>
 #include <unordered_map>
 
@@ -10,6 +8,7 @@
 #include "auth/rules.hpp"
 #include "common/errors.hpp"
 #include "common/json.hpp"
+#include "common/memory.hpp"
 #include "common/strings.hpp"
 #include "customers/service.hpp"
 #include "timeline/timeline.hpp"
@@ -164,7 +163,6 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
   // with the customer scan (read in id order too): no hash map and no allocation per row. A run
   // over the whole tree reads the customers table in order; the org-path index would only add a
   // random lookup per row.
-  auto tmark = std::chrono::steady_clock::now(); auto lap = [&](const char* n){ auto t=std::chrono::steady_clock::now(); std::fprintf(stderr, "%s %.0f ms\n", n, std::chrono::duration<double,std::milli>(t-tmark).count()); tmark=t; };
   Params params;
   std::string where = " WHERE c.status = 'active' AND c.is_group = 0";
   if (std::count(path.begin(), path.end(), '/') > 2)
@@ -173,29 +171,34 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
     std::int64_t id;
     double a, b, c;
   };
-  auto by_id = [](const Keyed& x, const Keyed& y) { return x.id < y.id; };
-  // Capacity: a plain scan of the accounts (the customer index would add a random lookup per
-  // account), sorted here when the table is not in customer order, then summed per customer.
+  // Capacity: a plain scan of the accounts summed into an array by customer id (ids are dense:
+  // the customer index would add a random lookup per account, a hash map a cache miss per
+  // account); sorted pairs when the ids are too sparse for an array.
+  const std::int64_t max_customer = conn.query_i64("SELECT MAX(id) FROM customers");
+  const std::int64_t account_rows = conn.query_i64("SELECT MAX(id) FROM accounts");
+  std::vector<double> capacity_by_id;
   std::vector<Keyed> capacity;
-  conn.query_each("SELECT customer_id, contract_capacity_kva FROM accounts", {},
-                  [&](const storage::Row& r) { capacity.push_back({r.i64(0), r.f64(1), 0, 0}); });
-  lap("T1");
-  if (!std::is_sorted(capacity.begin(), capacity.end(), by_id)) std::sort(capacity.begin(), capacity.end(), by_id);
-  lap("T2");
-  std::size_t summed = 0;
-  for (std::size_t i = 0; i < capacity.size(); ++i) {
-    if (summed > 0 && capacity[summed - 1].id == capacity[i].id) capacity[summed - 1].a += capacity[i].a;
-    else capacity[summed++] = capacity[i];
+  const bool dense = max_customer >= 0 && max_customer <= 4 * account_rows + 1'000'000;
+  if (dense) {
+    capacity_by_id.reserve(static_cast<std::size_t>(max_customer) + 1);
+    advise_huge_pages(capacity_by_id.data(), capacity_by_id.capacity() * sizeof(double));
+    capacity_by_id.assign(static_cast<std::size_t>(max_customer) + 1, 0.0);
+    conn.query_each("SELECT customer_id, contract_capacity_kva FROM accounts", {}, [&](const storage::Row& r) {
+      const std::int64_t id = r.i64(0);
+      if (id >= 0 && id <= max_customer) capacity_by_id[static_cast<std::size_t>(id)] += r.f64(1);
+    });
+  } else {
+    conn.query_each("SELECT customer_id, SUM(contract_capacity_kva) FROM accounts GROUP BY customer_id ORDER BY customer_id", {},
+                    [&](const storage::Row& r) { capacity.push_back({r.i64(0), r.f64(1), 0, 0}); });
   }
-  capacity.resize(summed);
-  lap("T3");
   // Usage of the two years, from the covering index (year, customer_id, kwh, amount_fen, paid_fen).
   std::vector<Keyed> last_year, year_before;
+  last_year.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(max_customer, 0, 4'000'000)) + 1);
+  advise_huge_pages(last_year.data(), last_year.capacity() * sizeof(Keyed));
   conn.query_each("SELECT customer_id, kwh, amount_fen, paid_fen FROM customer_year_usage WHERE year = ? ORDER BY customer_id",
                   {std::int64_t{year - 1}}, [&](const storage::Row& r) { last_year.push_back({r.i64(0), r.f64(1), r.f64(2), r.f64(3)}); });
   conn.query_each("SELECT customer_id, kwh FROM customer_year_usage WHERE year = ? ORDER BY customer_id", {std::int64_t{year - 2}},
                   [&](const storage::Row& r) { year_before.push_back({r.i64(0), r.f64(1), 0, 0}); });
-  lap("T4");
   // Merge cursors: the entry of `id` in a sorted list, or nullptr (ids only grow).
   struct Cursor {
     const std::vector<Keyed>& list;
@@ -214,9 +217,9 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
     if (!b) b = bureau_of(org_unit);
     return b;
   };
-  lap("T5");
   std::vector<Facts> facts;
-  facts.reserve(capacity.size() + 1024);  // about one customer per summed capacity
+  facts.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(max_customer, 0, 4'000'000)) + 1);  // address space only until used
+  advise_huge_pages(facts.data(), facts.capacity() * sizeof(Facts));
   conn.query_each(
       "SELECT c.id, c.org_unit_id, c.annual_kwh, c.importance_class, c.industry_code, c.tags, c.is_key_account FROM customers c" +
           where + " ORDER BY c.id",
@@ -241,14 +244,15 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
               if (!t.empty()) f.tags.push_back(std::move(t));
         }
         f.key_account = r.boolean(6);
-        if (const Keyed* cap = cap_cursor.find(f.customer_id)) f.contract_kva = cap->a;
+        if (dense) {
+          if (f.customer_id >= 0 && f.customer_id <= max_customer) f.contract_kva = capacity_by_id[static_cast<std::size_t>(f.customer_id)];
+        } else if (const Keyed* cap = cap_cursor.find(f.customer_id)) {
+          f.contract_kva = cap->a;
+        }
       });
-  lap("T6");
   const std::vector<Proposal> proposals = propose(facts, rules);
-  lap("T7");
   const Diff d = diff(proposals);
 
-  lap("T8");
   const std::string rules_json = json::serialize(bj::object{
       {"top_n", rules.top_n},
       {"score_top_n", rules.score_top_n},
@@ -272,7 +276,6 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
         {run, pr.customer_id, std::string(change), reasons_text(pr.reasons), std::int64_t{pr.rank_in_bureau}, pr.score,
          storage::text_or_null(pr.listed_kind)});
   }
-  lap("T9");
   audit::Entry e;
   e.action = "run";
   e.entity = "key_account_identification";
