@@ -345,6 +345,8 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
                   {"seed_demo", "database", "", "", "", "{\"customers\":" + std::to_string(o.customers) + ",\"seed\":" + std::to_string(o.seed) + "}"});
   });
   seed_demo_claims(db, o.seed, o.claims);
+  seed_demo_bills(db, o.seed);
+  if (o.key_service) seed_demo_key_service(db, o.seed);
 }
 
 }  // namespace lianxin::app

@@ -11,6 +11,7 @@ struct DemoOptions {
   int customers = 50000;
   int key_accounts = 500;
   int claims = 300;  // demo claims of the last two months, in every state
+  bool key_service = true;  // programmes, visits, plans, equipment of the key accounts (API tests start without)
   std::string password = "Lianxin@2026";
 };
 
@@ -20,5 +21,11 @@ bool database_is_empty(storage::Database& db);
 void seed_demo(storage::Database& db, const DemoOptions& options);
 // Routing rules for the demo bureaus and `count` claims worked through the claims service.
 void seed_demo_claims(storage::Database& db, std::uint64_t seed, int count);
+// Group trees spanning bureaus and monthly bills (January of last year to last month) for the
+// accounts of key accounts and group members, through the bill import.
+void seed_demo_bills(storage::Database& db, std::uint64_t seed);
+// Tiers, packages, teams, this year's 五个一 programmes in every stage, visits and action items,
+// emergency plans with drills, usage plans and equipment, through the key-account service.
+void seed_demo_key_service(storage::Database& db, std::uint64_t seed);
 
 }  // namespace lianxin::app

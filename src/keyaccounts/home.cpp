@@ -71,8 +71,9 @@ bj::object manager_home(Connection& conn, const auth::Principal& p, std::optiona
   for (auto& r : conn.query(
            "SELECT i.id, i.kind, i.due_date, c.id, c.name, u.display_name, g.year FROM programme_items i "
            "JOIN programmes g ON g.id = i.programme_id JOIN customers c ON c.id = i.customer_id "
-           "LEFT JOIN users u ON u.id = i.owner_id WHERE i.status = 'pending' AND i.due_date <= ? "
-           "AND (i.owner_id = ? OR i.customer_id IN " + my_accounts + ") ORDER BY i.due_date, i.id LIMIT 200",
+           "LEFT JOIN users u ON u.id = i.owner_id WHERE i.status = 'pending' AND i.due_date <= ? AND i.id IN "
+           "(SELECT id FROM programme_items WHERE owner_id = ? UNION SELECT id FROM programme_items WHERE customer_id IN " +
+               my_accounts + ") ORDER BY i.due_date, i.id LIMIT 200",
            with({week_end, target}))) {
     bj::object item{{"type", "programme_item"},
                     {"id", r.i64(0)},
@@ -88,8 +89,9 @@ bj::object manager_home(Connection& conn, const auth::Principal& p, std::optiona
   for (auto& r : conn.query(
            "SELECT a.id, a.source, a.title, a.due_date, c.id, c.name, u.display_name, a.action FROM action_items a "
            "JOIN customers c ON c.id = a.customer_id LEFT JOIN users u ON u.id = a.owner_id "
-           "WHERE a.status = 'open' AND a.due_date <= ? AND (a.owner_id = ? OR a.customer_id IN " + my_accounts +
-               ") ORDER BY a.due_date, a.id LIMIT 200",
+           "WHERE a.status = 'open' AND a.due_date <= ? AND a.id IN (SELECT id FROM action_items WHERE owner_id = ? AND status = 'open' "
+           "UNION SELECT id FROM action_items WHERE customer_id IN " + my_accounts + " AND status = 'open') "
+           "ORDER BY a.due_date, a.id LIMIT 200",
            with({week_end, target}))) {
     bj::object item{{"type", "action_item"},
                     {"id", r.i64(0)},
@@ -103,10 +105,11 @@ bj::object manager_home(Connection& conn, const auth::Principal& p, std::optiona
     (r.str(3) < day ? overdue : due).push_back(std::move(item));
   }
   const std::int64_t open_items =
-      conn.query_i64("SELECT COUNT(*) FROM action_items WHERE status = 'open' AND (owner_id = ? OR customer_id IN " + my_accounts + ")",
+      conn.query_i64("SELECT COUNT(*) FROM (SELECT id FROM action_items WHERE owner_id = ? AND status = 'open' UNION "
+                     "SELECT id FROM action_items WHERE customer_id IN " + my_accounts + " AND status = 'open') t",
                      with({target})) +
-      conn.query_i64("SELECT COUNT(*) FROM programme_items WHERE status = 'pending' AND (owner_id = ? OR customer_id IN " +
-                         my_accounts + ")",
+      conn.query_i64("SELECT COUNT(*) FROM (SELECT id FROM programme_items WHERE owner_id = ? AND status = 'pending' UNION "
+                     "SELECT id FROM programme_items WHERE customer_id IN " + my_accounts + " AND status = 'pending') t",
                      with({target}));
   bj::array visits;
   for (auto& r : conn.query("SELECT v.id, v.kind, v.planned_on, c.id, c.name, v.participants FROM visits v "

@@ -11,6 +11,7 @@
 #include "common/memory.hpp"
 #include "common/strings.hpp"
 #include "customers/service.hpp"
+#include "keyaccounts/service.hpp"
 #include "timeline/timeline.hpp"
 
 namespace lianxin::keyaccounts {
@@ -88,6 +89,9 @@ void change_list(Connection& conn, const auth::Principal& p, std::int64_t custom
   e.after_json = json::serialize(bj::object{{"is_key_account", add}, {by_run ? "run_id" : "request_id", ref_id}, {"reason", reason}});
   audit::record(conn, p.actor(), e);
   customers::refresh_search(conn, customer);  // the search document carries the key-account marker
+  // A new key account gets this year's 五个一 programme at once (items due no sooner than the
+  // configured lead time), owned by its manager.
+  if (add) ensure_programme(conn, p.actor(), customer, std::stoi(shanghai_date(now).substr(0, 4)), now);
 }
 
 struct RunRow {

@@ -25,6 +25,16 @@ CustomerRef require_key_account(Connection& conn, const auth::Principal& p, std:
   return c;
 }
 
+std::string visible_customers(Connection& conn, const auth::Principal& p, storage::Params& params) {
+  std::string sql = storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
+  auto scope = auth::customer_scope(p);
+  if (scope.manager_id) {
+    sql += " AND " + auth::managed_by_condition(scope, "c");
+    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
+  }
+  return "(" + sql + ")";
+}
+
 void check_user(Connection& conn, std::int64_t user_id, const char* field, Validator& v) {
   auto r = conn.query_one("SELECT active FROM users WHERE id = ?", {user_id});
   if (!r) v.add(field, "user not found");

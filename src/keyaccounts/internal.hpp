@@ -34,6 +34,10 @@ CustomerRef require_customer(storage::Connection& conn, const auth::Principal& p
 // The same, and the customer must be a key account.
 CustomerRef require_key_account(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id);
 
+// "Customer visible to the principal" on the customers alias c (org subtree; for account managers
+// their own and covered accounts), with its placeholders appended to params.
+std::string visible_customers(storage::Connection& conn, const auth::Principal& p, storage::Params& params);
+
 // An active user who may own work (any role), named in `field` on error.
 void check_user(storage::Connection& conn, std::int64_t user_id, const char* field, Validator& v);
 // YYYY-MM-DD or an error on `field`.

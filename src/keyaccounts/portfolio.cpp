@@ -36,12 +36,7 @@ std::string user_name(Connection& conn, std::optional<std::int64_t> id) {
 }
 
 void scope_where(Connection& conn, const auth::Principal& p, std::string& where, Params& params) {
-  where += " AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
-  auto scope = auth::customer_scope(p);
-  if (scope.manager_id) {
-    where += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
-  }
+  where += " AND " + visible_customers(conn, p, params);
 }
 
 }  // namespace

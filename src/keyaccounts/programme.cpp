@@ -266,12 +266,7 @@ bj::object programme_board(Connection& conn, const auth::Principal& p, const Boa
                            std::int64_t offset, Millis now) {
   require(p, auth::Permission::customer_read);
   Params params{std::int64_t{f.year}};
-  std::string where = " WHERE g.year = ? AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
-  auto scope = auth::customer_scope(p);
-  if (scope.manager_id) {
-    where += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
-  }
+  std::string where = " WHERE g.year = ? AND " + visible_customers(conn, p, params);
   if (f.manager_id) {
     where += " AND c.manager_id = ?";
     params.push_back(*f.manager_id);
@@ -325,15 +320,10 @@ bj::object programme_board(Connection& conn, const auth::Principal& p, const Boa
   }
   // Key accounts in scope without a programme this year: shown so nobody is forgotten.
   Params missing_params;
-  std::string missing_where =
-      " WHERE c.is_key_account = 1 AND c.status = 'active' AND " +
-      storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, missing_params) +
-      " AND NOT EXISTS (SELECT 1 FROM programmes g WHERE g.customer_id = c.id AND g.year = ?)";
+  const std::string missing_where = " WHERE c.is_key_account = 1 AND c.status = 'active' AND " +
+                                    visible_customers(conn, p, missing_params) +
+                                    " AND NOT EXISTS (SELECT 1 FROM programmes g WHERE g.customer_id = c.id AND g.year = ?)";
   missing_params.push_back(std::int64_t{f.year});
-  if (scope.manager_id) {
-    missing_where += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) missing_params.push_back(id);
-  }
   const std::int64_t missing = conn.query_i64("SELECT COUNT(*) FROM customers c" + missing_where, missing_params);
   auto out = json::list_envelope(std::move(rows), total, offset / std::max<std::int64_t>(limit, 1) + 1, limit);
   out["year"] = f.year;
@@ -349,12 +339,7 @@ bj::object programme_coverage(Connection& conn, const auth::Principal& p, int ye
   const std::string name = by == "manager" ? "COALESCE(m.display_name, '')" : "o.name";
   const std::string day = today(now);
   Params params{day, std::int64_t{year}};
-  std::string where = " WHERE g.year = ? AND " + storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
-  auto scope = auth::customer_scope(p);
-  if (scope.manager_id) {
-    where += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
-  }
+  std::string where = " WHERE g.year = ? AND " + visible_customers(conn, p, params);
   std::string per_kind;
   for (auto& kind : programme_kinds())
     per_kind += ", SUM(CASE WHEN i.kind = '" + kind + "' AND i.status = 'done' THEN 1 ELSE 0 END) AS " + kind;

@@ -187,12 +187,7 @@ bj::object visit_detail(Connection& conn, const auth::Principal& p, std::int64_t
 bj::object list_visits(Connection& conn, const auth::Principal& p, const VisitFilter& f, std::int64_t limit, std::int64_t offset) {
   require(p, auth::Permission::customer_read);
   Params params;
-  std::string where = " WHERE " + storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
-  auto scope = auth::customer_scope(p);
-  if (scope.manager_id) {
-    where += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
-  }
+  std::string where = " WHERE " + visible_customers(conn, p, params);
   if (f.customer_id) {
     where += " AND v.customer_id = ?";
     params.push_back(*f.customer_id);
@@ -250,13 +245,7 @@ bj::array visits_due(Connection& conn, const auth::Principal& p, std::optional<s
     if (auto parsed = parse_tier_intervals(r->str(0))) intervals = *parsed;
   const int fallback = intervals.count("C") ? intervals.at("C") : 90;
   Params params;
-  std::string where = " WHERE c.is_key_account = 1 AND c.status = 'active' AND " +
-                      storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
-  auto scope = auth::customer_scope(p);
-  if (scope.manager_id) {
-    where += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
-  }
+  std::string where = " WHERE c.is_key_account = 1 AND c.status = 'active' AND " + visible_customers(conn, p, params);
   if (manager_id) {
     where += " AND c.manager_id = ?";
     params.push_back(*manager_id);
@@ -343,13 +332,7 @@ bj::object list_action_items(Connection& conn, const auth::Principal& p, const A
   require(p, auth::Permission::customer_read);
   Params params;
   // In scope: the customer is visible, or the item is the caller's own.
-  std::string visible = storage::path_prefix_condition(conn.backend(), "c.org_path", p.org_path, params);
-  auto scope = auth::customer_scope(p);
-  if (scope.manager_id) {
-    visible += " AND " + auth::managed_by_condition(scope, "c");
-    for (auto id : auth::managed_by_params(scope)) params.push_back(id);
-  }
-  std::string where = " WHERE ((" + visible + ") OR a.owner_id = ?)";
+  std::string where = " WHERE (" + visible_customers(conn, p, params) + " OR a.owner_id = ?)";
   params.push_back(p.user_id);
   const std::string day = today(now);
   if (f.customer_id) {

@@ -27,6 +27,7 @@ inline std::unique_ptr<app::Instance> make_instance(const std::string& url) {
     demo.customers = 400;
     demo.key_accounts = 40;
     demo.claims = 0;
+    demo.key_service = false;  // the key-account service tests start from generated programmes only
     app::seed_demo(instance->db(), demo);
   }
   return instance;
