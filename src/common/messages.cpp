@@ -276,6 +276,12 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"a delivered plan needs at least one recommendation", "交付的用电策划至少应有一条建议"},
       {"the plan was delivered to the customer; it can no longer be changed", "该用电策划已交付客户，不能再修改"},
       {"must be a year such as 2026", "须为年份，例如 2026"},
+      {"key-account settings apply company-wide; change them at company level", "大客户设置全公司统一，请在公司层级修改"},
+      {"four whole-number weights in percent: consumption,growth,credit,capacity", "四个整数权重（百分比）：用电量,增长,信用,容量"},
+      {"kind:MM-DD pairs of manager, leader_visit, drill, usage_plan, diagnosis", "“事项:月-日”列表，事项为 manager、leader_visit、drill、usage_plan、diagnosis"},
+      {"days per tier, e.g. A:30,B:60,C:90", "各级别天数，例如 A:30,B:60,C:90"},
+      {"unknown setting", "未知的设置项"},
+      {"must be a whole number from {}", "应为整数，范围 {}"},
       // field messages
       {"must be a positive whole number", "应为正整数"},
       {"must be one of minutes, hours, working_days", "应为 minutes（分钟）、hours（小时）或 working_days（工作日）"},

@@ -4,6 +4,7 @@
 
 #include "common/strings.hpp"
 #include "keyaccounts/internal.hpp"
+#include "keyaccounts/programme_rules.hpp"
 #include "keyaccounts/service.hpp"
 #include "notify/notify.hpp"
 
@@ -476,6 +477,22 @@ void assign_package(Connection& conn, const auth::Principal& p, std::int64_t cus
   }
   audit_write(conn, p, assign ? "assign" : "unassign", "service_package", package_id, c.org_path, {},
               bj::object{{"customer_id", customer_id}});
+}
+
+bj::object update_setting(Connection& conn, const auth::Principal& p, const std::string& key, const bj::object& body, Millis now) {
+  require(p, auth::Permission::keyaccount_manage);
+  auto row = conn.query_one("SELECT value, module, source, verification FROM settings WHERE key = ?", {key});
+  if (!row) throw_not_found("setting");
+  if (row->str(1) != "keyaccounts") throw AppError(ErrorCode::forbidden, "this setting belongs to another module");
+  if (!auth::is_company_level(p)) throw AppError(ErrorCode::forbidden, "key-account settings apply company-wide; change them at company level");
+  Validator v;
+  auto value = trim(json::req_string(body, "value", v, 500));
+  if (v.ok())
+    if (auto problem = setting_problem(key, value)) v.add("value", *problem);
+  v.throw_if_failed();
+  conn.execute("UPDATE settings SET value = ?, updated_at = ?, updated_by = ? WHERE key = ?", {value, now, p.user_id, key});
+  audit_write(conn, p, "update", "setting", 0, "", bj::object{{"key", key}, {"value", row->str(0)}}, bj::object{{"key", key}, {"value", value}});
+  return bj::object{{"key", key}, {"value", value}, {"module", "keyaccounts"}, {"source", row->str(2)}, {"verification", row->str(3)}};
 }
 
 }  // namespace lianxin::keyaccounts

@@ -77,4 +77,45 @@ std::string next_visit_due(const std::optional<std::string>& last_visit, int int
   return add_days(*last_visit, interval_days);
 }
 
+namespace {
+std::optional<long long> whole(const std::string& v) {
+  if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), ::isdigit)) return std::nullopt;
+  return std::stoll(v);
+}
+}  // namespace
+
+std::optional<std::string> setting_problem(const std::string& key, const std::string& value) {
+  auto range = [&](long long lo, long long hi) -> std::optional<std::string> {
+    auto n = whole(value);
+    if (!n || *n < lo || *n > hi) return "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    return std::nullopt;
+  };
+  if (key == "keyaccounts.top_n" || key == "keyaccounts.score_top_n") return range(0, 1000);
+  if (key == "keyaccounts.score_threshold") return range(0, 100);
+  if (key == "keyaccounts.listed_min_kva") return range(0, 1000000);
+  if (key == "keyaccounts.programme_new_account_days") return range(0, 365);
+  if (key == "keyaccounts.weights") {
+    auto parts = split(value, ',');
+    long long sum = 0;
+    bool ok = parts.size() == 4;
+    for (auto& part : parts) {
+      auto n = whole(trim(part));
+      ok = ok && n.has_value();
+      if (n) sum += *n;
+    }
+    if (!ok || sum <= 0) return std::string("four whole-number weights in percent: consumption,growth,credit,capacity");
+    return std::nullopt;
+  }
+  if (key == "keyaccounts.programme_due") {
+    if (!parse_due_template(value)) return std::string("kind:MM-DD pairs of manager, leader_visit, drill, usage_plan, diagnosis");
+    return std::nullopt;
+  }
+  if (key == "keyaccounts.visit_interval_days") {
+    auto t = parse_tier_intervals(value);
+    if (!t || !t->count("A") || !t->count("B") || !t->count("C")) return std::string("days per tier, e.g. A:30,B:60,C:90");
+    return std::nullopt;
+  }
+  return std::string("unknown setting");
+}
+
 }  // namespace lianxin::keyaccounts

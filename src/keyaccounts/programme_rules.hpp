@@ -28,6 +28,10 @@ std::optional<std::map<std::string, int>> parse_tier_intervals(const std::string
 // The next regular visit: `interval_days` after the last done visit, or `today` when there was none.
 std::string next_visit_due(const std::optional<std::string>& last_visit, int interval_days, const std::string& today);
 
+// Why a value of a keyaccounts.* setting is refused (nullopt = acceptable): the identification
+// numbers and weights, the programme template, the visit frequencies.
+std::optional<std::string> setting_problem(const std::string& key, const std::string& value);
+
 // YYYY-MM-DD plus days (negative allowed). Assumes a valid date.
 std::string add_days(const std::string& date, int days);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <utility>
 
 #include "common/errors.hpp"
 
@@ -11,18 +12,22 @@ namespace lianxin::keyaccounts {
 namespace {
 
 // Percentile rank (0-100) of each value among all values; ties share the average rank, so a
-// population of equal values scores 50 each. Sorts a copy of the values (contiguous, cache-friendly)
-// and finds each value's run of equals by binary search.
+// population of equal values scores 50 each. One sort of (value, index) pairs, then one pass over
+// the runs of equal values: no per-element search in a large array (cache misses dominate there).
 std::vector<double> percentile_ranks(const std::vector<double>& values) {
   const std::size_t n = values.size();
   std::vector<double> out(n, 50.0);
   if (n < 2) return out;
-  std::vector<double> sorted = values;
+  std::vector<std::pair<double, std::uint32_t>> sorted(n);
+  for (std::size_t i = 0; i < n; ++i) sorted[i] = {values[i], static_cast<std::uint32_t>(i)};
   std::sort(sorted.begin(), sorted.end());
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto first = std::lower_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin();
-    const auto last = std::upper_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin() - 1;
-    out[i] = (static_cast<double>(first) + static_cast<double>(last)) / 2.0 * 100.0 / static_cast<double>(n - 1);
+  const double scale = 100.0 / static_cast<double>(n - 1);
+  for (std::size_t first = 0; first < n;) {
+    std::size_t last = first;
+    while (last + 1 < n && sorted[last + 1].first == sorted[first].first) ++last;
+    const double rank = (static_cast<double>(first) + static_cast<double>(last)) / 2.0 * scale;
+    for (std::size_t k = first; k <= last; ++k) out[sorted[k].second] = rank;
+    first = last + 1;
   }
   return out;
 }

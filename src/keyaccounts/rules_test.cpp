@@ -135,6 +135,20 @@ TEST(ProgrammeRules, LateAccountsGetTimeButNotPastTheYear) {
   EXPECT_EQ(programme_due_date(2025, "02-29", "2025-01-01", 0), "2025-02-28");
 }
 
+TEST(ProgrammeRules, SettingsAreCheckedBeforeTheyAreStored) {
+  EXPECT_FALSE(setting_problem("keyaccounts.top_n", "20"));
+  EXPECT_TRUE(setting_problem("keyaccounts.top_n", "-1"));
+  EXPECT_TRUE(setting_problem("keyaccounts.score_threshold", "101"));
+  EXPECT_FALSE(setting_problem("keyaccounts.weights", "40,20,20,20"));
+  EXPECT_TRUE(setting_problem("keyaccounts.weights", "40,20,20"));
+  EXPECT_TRUE(setting_problem("keyaccounts.weights", "0,0,0,0"));
+  EXPECT_FALSE(setting_problem("keyaccounts.programme_due", "manager:02-28,drill:09-30"));
+  EXPECT_TRUE(setting_problem("keyaccounts.programme_due", "visit:02-28"));
+  EXPECT_FALSE(setting_problem("keyaccounts.visit_interval_days", "A:14,B:30,C:60"));
+  EXPECT_TRUE(setting_problem("keyaccounts.visit_interval_days", "A:14,B:30"));
+  EXPECT_TRUE(setting_problem("keyaccounts.other", "1"));
+}
+
 TEST(ProgrammeRules, VisitFrequencyByTier) {
   auto t = parse_tier_intervals("A:30,B:60,C:90");
   ASSERT_TRUE(t);

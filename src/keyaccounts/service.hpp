@@ -54,6 +54,10 @@ std::int64_t create_package(storage::Connection& conn, const auth::Principal& p,
 void assign_package(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id, std::int64_t package_id,
                     bool assign, Millis now);
 
+// A keyaccounts.* setting (company level only), checked by setting_problem (programme_rules.hpp).
+bj::object update_setting(storage::Connection& conn, const auth::Principal& p, const std::string& key, const bj::object& body,
+                          Millis now);
+
 // ---- The "五个一" programme (programme.cpp) --------------------------------------------------------
 // Creates the year's programme (five items from the template) for a key account if missing.
 // Returns the programme id (existing or new).

@@ -54,6 +54,14 @@ void register_service_routes(http::Router& router, auth::Guard& guard) {
   using P = auth::Principal;
   const Permission service = Permission::keyaccount_service, manage = Permission::keyaccount_manage;
 
+  // ---- settings of the module (identification, programme template, visit frequency) ----
+  router.put("/api/v1/key-accounts/settings/{key}", [g, manage](RouteContext& c) {
+    const std::string key = c.param("key");
+    return command(*g, c, manage, 200, [&](Connection& conn, const P& p, const bj::object& b, Millis now) {
+      return update_setting(conn, p, key, b, now);
+    });
+  });
+
   // ---- the list, the card, managers ----
   router.get("/api/v1/key-accounts", [g](RouteContext& c) {
     KeyAccountFilter f;

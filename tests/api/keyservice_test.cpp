@@ -333,5 +333,25 @@ TEST_P(KeyService, ManagersSeeOnlyTheirAccountsAndOverdueItemsAreNotified) {
   EXPECT_EQ(notices, 1) << inbox;
 }
 
+TEST_P(KeyService, SettingsAreCheckedAndOnlyCompanyLevelManagersChangeThem) {
+  auto admin = as("admin");
+  auto bad = admin.request("PUT", "/api/v1/key-accounts/settings/keyaccounts.visit_interval_days", R"({"value":"A:30,B:x"})");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.detail("value"), "");
+  EXPECT_EQ(as("marketing01").request("PUT", "/api/v1/key-accounts/settings/keyaccounts.top_n", R"({"value":"25"})").status, 403);
+  EXPECT_EQ(as("am01").request("PUT", "/api/v1/key-accounts/settings/keyaccounts.top_n", R"({"value":"25"})").status, 403);
+  EXPECT_EQ(admin.request("PUT", "/api/v1/key-accounts/settings/claims.rule_set", R"({"value":"x"})").status, 403);
+  auto ok = admin.request("PUT", "/api/v1/key-accounts/settings/keyaccounts.visit_interval_days", R"({"value":"A:20,B:45,C:90"})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto listed = admin.get("/api/v1/settings?module=keyaccounts").json();
+  bool found = false;
+  for (auto& s : listed.at("items").as_array())
+    if (s.at("key").as_string() == "keyaccounts.visit_interval_days") {
+      found = true;
+      EXPECT_EQ(s.at("value").as_string(), "A:20,B:45,C:90");
+    }
+  EXPECT_TRUE(found) << listed;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, KeyService, ::testing::ValuesIn(storage::test_backends("keyservice_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
