@@ -27,9 +27,9 @@ void require(const auth::Principal& p, auth::Permission permission) {
   if (!auth::has_permission(p.role, permission)) throw AppError(ErrorCode::forbidden, "your role does not allow this");
 }
 
-std::string reasons_text(const std::vector<Reason>& reasons) {
+std::string reasons_text(const Reasons& reasons) {
   std::string out;
-  for (Reason r : reasons) {
+  for (Reason r : reasons.list()) {
     if (!out.empty()) out += ',';
     out += reason_code(r);
   }
@@ -278,7 +278,7 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
         "INSERT INTO key_account_proposals(run_id, customer_id, change, reasons, rank_in_bureau, score, listed_kind) "
         "VALUES (?,?,?,?,?,?,?)",
         {run, pr.customer_id, std::string(change), reasons_text(pr.reasons), std::int64_t{pr.rank_in_bureau}, pr.score,
-         storage::text_or_null(pr.listed_kind)});
+         storage::text_or_null(listed_kind_name(pr, rules))});
   }
   audit::Entry e;
   e.action = "run";

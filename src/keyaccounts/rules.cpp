@@ -7,29 +7,36 @@
 #include <utility>
 
 #include "common/errors.hpp"
+#include "common/memory.hpp"
 
 namespace lianxin::keyaccounts {
 namespace {
 
 // Percentile rank (0-100) of each value among all values; ties share the average rank, so a
-// population of equal values scores 50 each. One sort of (value, index) pairs, then one pass over
-// the runs of equal values: no per-element search in a large array (cache misses dominate there).
-std::vector<double> percentile_ranks(const std::vector<double>& values) {
-  const std::size_t n = values.size();
-  std::vector<double> out(n, 50.0);
-  if (n < 2) return out;
-  std::vector<std::pair<double, std::uint32_t>> sorted(n);
-  for (std::size_t i = 0; i < n; ++i) sorted[i] = {values[i], static_cast<std::uint32_t>(i)};
-  std::sort(sorted.begin(), sorted.end());
+// population of equal values scores 50 each. One sort of (value, index) pairs (`pairs` holds the
+// values on entry; it is a buffer reused across calls), then one pass over the runs of equal
+// values: no per-element search in a large array, where cache misses dominate.
+void percentile_ranks(std::vector<std::pair<double, std::uint32_t>>& pairs, std::vector<double>& out) {
+  const std::size_t n = pairs.size();
+  out.assign(n, 50.0);
+  if (n < 2) return;
+  std::sort(pairs.begin(), pairs.end());
   const double scale = 100.0 / static_cast<double>(n - 1);
   for (std::size_t first = 0; first < n;) {
     std::size_t last = first;
-    while (last + 1 < n && sorted[last + 1].first == sorted[first].first) ++last;
+    while (last + 1 < n && pairs[last + 1].first == pairs[first].first) ++last;
     const double rank = (static_cast<double>(first) + static_cast<double>(last)) / 2.0 * scale;
-    for (std::size_t k = first; k <= last; ++k) out[sorted[k].second] = rank;
+    for (std::size_t k = first; k <= last; ++k) out[pairs[k].second] = rank;
     first = last + 1;
   }
-  return out;
+}
+
+// A large array reserved with a huge-page hint before it is first written (page faults of 4 KiB
+// pages cost more than the work on a million elements).
+template <typename T>
+void reserve_large(std::vector<T>& v, std::size_t n) {
+  v.reserve(n);
+  advise_huge_pages(v.data(), n * sizeof(T));
 }
 
 bool has_tag(const Facts& f, const std::vector<std::string>& tags) {
@@ -38,16 +45,30 @@ bool has_tag(const Facts& f, const std::vector<std::string>& tags) {
   return false;
 }
 
-std::string listed_kind_of(const Facts& f, const Rules& rules) {
-  for (const auto& kind : rules.listed_kinds) {
+int listed_kind_of(const Facts& f, const Rules& rules) {
+  for (std::size_t i = 0; i < rules.listed_kinds.size(); ++i) {
+    const auto& kind = rules.listed_kinds[i];
     for (const auto& code : kind.industry_codes)
-      if (!f.industry_code.empty() && f.industry_code.compare(0, code.size(), code) == 0) return kind.kind;
-    if (has_tag(f, kind.tags)) return kind.kind;
+      if (!f.industry_code.empty() && f.industry_code.compare(0, code.size(), code) == 0) return static_cast<int>(i);
+    if (has_tag(f, kind.tags)) return static_cast<int>(i);
   }
-  return {};
+  return -1;
 }
 
 }  // namespace
+
+std::vector<Reason> Reasons::list() const {
+  std::vector<Reason> out;
+  for (Reason r : {Reason::top_consumption, Reason::important_class, Reason::listed_kind, Reason::value_score})
+    if (has(r)) out.push_back(r);
+  return out;
+}
+
+const std::string& listed_kind_name(const Proposal& p, const Rules& rules) {
+  static const std::string none;
+  if (p.listed_kind < 0 || static_cast<std::size_t>(p.listed_kind) >= rules.listed_kinds.size()) return none;
+  return rules.listed_kinds[static_cast<std::size_t>(p.listed_kind)].kind;
+}
 
 const char* reason_code(Reason reason) {
   switch (reason) {
@@ -73,7 +94,9 @@ void validate(const Rules& rules) {
 std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rules) {
   validate(rules);
   const std::size_t n = facts.size();
-  std::vector<Proposal> out(n);
+  std::vector<Proposal> out;
+  reserve_large(out, n);
+  out.resize(n);
 
   // Rank within the bureau by consumption (largest first; ties by customer id for a stable answer).
   std::map<std::int64_t, std::vector<std::size_t>> by_bureau;
@@ -91,16 +114,21 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
     for (std::size_t r = 0; r < k; ++r) out[members[r]].rank_in_bureau = static_cast<int>(r + 1);
   }
 
-  // Value score.
-  std::vector<double> consumption(n), growth(n), capacity(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    consumption[i] = facts[i].annual_kwh;
-    capacity[i] = facts[i].contract_kva;
-    growth[i] = facts[i].previous_kwh > 0 ? facts[i].annual_kwh / facts[i].previous_kwh - 1.0 : 0.0;
-  }
-  const auto consumption_rank = percentile_ranks(consumption);
-  const auto growth_rank = percentile_ranks(growth);
-  const auto capacity_rank = percentile_ranks(capacity);
+  // Value score: percentile ranks of consumption, growth and capacity (one pairs buffer for the three).
+  std::vector<std::pair<double, std::uint32_t>> pairs;
+  reserve_large(pairs, n);
+  std::vector<double> consumption_rank, growth_rank, capacity_rank;
+  reserve_large(consumption_rank, n);
+  reserve_large(growth_rank, n);
+  reserve_large(capacity_rank, n);
+  auto ranks_of = [&](auto value_of, std::vector<double>& ranks) {
+    pairs.resize(n);
+    for (std::size_t i = 0; i < n; ++i) pairs[i] = {value_of(facts[i]), static_cast<std::uint32_t>(i)};
+    percentile_ranks(pairs, ranks);
+  };
+  ranks_of([](const Facts& f) { return f.annual_kwh; }, consumption_rank);
+  ranks_of([](const Facts& f) { return f.previous_kwh > 0 ? f.annual_kwh / f.previous_kwh - 1.0 : 0.0; }, growth_rank);
+  ranks_of([](const Facts& f) { return f.contract_kva; }, capacity_rank);
   const Weights& w = rules.weights;
   const double total_weight = w.consumption + w.growth + w.credit + w.capacity;
 
@@ -116,12 +144,12 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
                           w.capacity * capacity_rank[i]) /
                          total_weight * 10.0) /
               10.0;
-    if (p.rank_in_bureau > 0 && p.rank_in_bureau <= rules.top_n && f.annual_kwh > 0) p.reasons.push_back(Reason::top_consumption);
+    if (p.rank_in_bureau > 0 && p.rank_in_bureau <= rules.top_n && f.annual_kwh > 0) p.reasons.add(Reason::top_consumption);
     if (std::find(rules.important_classes.begin(), rules.important_classes.end(), f.importance_class) !=
         rules.important_classes.end())
-      p.reasons.push_back(Reason::important_class);
-    if (f.contract_kva >= rules.listed_min_kva) p.listed_kind = listed_kind_of(f, rules);
-    if (!p.listed_kind.empty()) p.reasons.push_back(Reason::listed_kind);
+      p.reasons.add(Reason::important_class);
+    if (f.contract_kva >= rules.listed_min_kva) p.listed_kind = static_cast<std::int16_t>(listed_kind_of(f, rules));
+    if (p.listed_kind >= 0) p.reasons.add(Reason::listed_kind);
   }
   // Rank by value score within the bureau (highest first; ties by customer id).
   for (auto& [bureau, members] : by_bureau) {
@@ -135,7 +163,7 @@ std::vector<Proposal> propose(const std::vector<Facts>& facts, const Rules& rule
       Proposal& p = out[members[r]];
       p.score_rank_in_bureau = static_cast<int>(r + 1);
       if (p.score_rank_in_bureau <= rules.score_top_n && p.score >= rules.score_threshold)
-        p.reasons.push_back(Reason::value_score);
+        p.reasons.add(Reason::value_score);
     }
   }
   return out;

@@ -62,17 +62,31 @@ struct Rules {
 enum class Reason { top_consumption, important_class, listed_kind, value_score };
 const char* reason_code(Reason reason);
 
+// The reasons of a proposal as a bit set (a million proposals stay small: no allocation each).
+class Reasons {
+ public:
+  void add(Reason r) { bits_ = static_cast<std::uint8_t>(bits_ | (1u << static_cast<unsigned>(r))); }
+  bool has(Reason r) const { return (bits_ >> static_cast<unsigned>(r)) & 1u; }
+  bool empty() const { return bits_ == 0; }
+  std::vector<Reason> list() const;  // in the order of the enum
+
+ private:
+  std::uint8_t bits_ = 0;
+};
+
 struct Proposal {
   std::int64_t customer_id = 0;
-  std::vector<Reason> reasons;       // empty = not proposed
+  Reasons reasons;                   // empty = not proposed
+  bool currently_key = false;
+  std::int16_t listed_kind = -1;     // index into Rules::listed_kinds when Reason::listed_kind
   // 1 = the largest consumer / highest score of its bureau; only the first max(top_n, score_top_n,
   // 100) of a bureau are ranked, 0 = further down.
   int rank_in_bureau = 0;
   int score_rank_in_bureau = 0;
   double score = 0;                  // 0-100
-  std::string listed_kind;           // when Reason::listed_kind
-  bool currently_key = false;
 };
+// The listed kind's name ("hospital" …), or "" when the proposal has none.
+const std::string& listed_kind_name(const Proposal& p, const Rules& rules);
 
 // Validates the rules (weights non-negative and not all zero, top_n 0..1000, threshold 0..100);
 // throws AppError(validation_failed) naming the field.

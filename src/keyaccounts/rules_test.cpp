@@ -18,7 +18,7 @@ Facts customer(std::int64_t id, std::int64_t bureau, double kwh) {
   return f;
 }
 
-bool has(const Proposal& p, Reason r) { return std::find(p.reasons.begin(), p.reasons.end(), r) != p.reasons.end(); }
+bool has(const Proposal& p, Reason r) { return p.reasons.has(r); }
 
 }  // namespace
 
@@ -62,8 +62,8 @@ TEST(Identification, ClassesKindsAndScore) {
   auto p = propose(facts, rules);
   EXPECT_TRUE(has(p[0], Reason::important_class));
   EXPECT_TRUE(has(p[1], Reason::listed_kind));
-  EXPECT_EQ(p[1].listed_kind, "hospital");
-  EXPECT_EQ(p[2].listed_kind, "emergency_command");
+  EXPECT_EQ(listed_kind_name(p[1], rules), "hospital");
+  EXPECT_EQ(listed_kind_name(p[2], rules), "emergency_command");
   EXPECT_TRUE(p[3].reasons.empty());
   EXPECT_TRUE(p[4].reasons.empty());
   EXPECT_TRUE(has(p[99], Reason::value_score));
