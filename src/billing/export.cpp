@@ -107,9 +107,10 @@ std::string statement_pdf(const GroupStatement& s, const std::string& lang) {
   t.notes = notes(s, l);
   if (!l.zh) t.page_label = "page {page} of {pages}";
   const auto names = header(l);
-  // Figures up to hundreds of millions must fit: 7-point text, numeric columns wider than names.
-  t.font_size = 7;
-  const std::vector<double> widths = {1.8, 3.0, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 1.8, 1.8, 1.8, 1.8, 1.4};
+  // Figures up to hundreds of millions with decimals (14 characters of 0.6 em in Courier) must fit:
+  // 6.5-point text, numeric columns wider than names.
+  t.font_size = 6.5;
+  const std::vector<double> widths = {1.7, 2.4, 1.6, 1.2, 1.9, 1.9, 1.9, 1.9, 2.0, 2.0, 2.0, 2.0, 1.6};
   for (std::size_t i = 0; i < names.size(); ++i)
     t.columns.push_back({names[i], widths[i], i >= 4 && i <= 11 ? io::Align::right : io::Align::left});
   auto totals_row = [&](const std::string& region, const std::string& label, const Totals& totals, io::RowStyle style) {

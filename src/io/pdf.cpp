@@ -46,7 +46,11 @@ std::vector<std::uint16_t> to_ucs2(std::string_view s) {
   return out;
 }
 
-double unit_width(std::uint16_t code) { return code >= 0x20 && code < 0x7F ? 0.5 : 1.0; }
+// ASCII is drawn in Courier (a standard font: every glyph 600/1000 wide, so widths are exact and
+// figures line up in columns); everything else in STSong-Light at full width. The CID font's own
+// Latin glyphs are proportional with widths we do not know, which spaced "3,254.06" unevenly.
+bool is_ascii(std::uint16_t code) { return code >= 0x20 && code < 0x7F; }
+double unit_width(std::uint16_t code) { return is_ascii(code) ? 0.6 : 1.0; }
 
 std::string hex4(std::uint16_t v) {
   char buf[8];
@@ -70,13 +74,27 @@ class Canvas {
   void text(double x, double y, double size, std::string_view utf8, bool bold = false) {
     auto codes = to_ucs2(utf8);
     if (codes.empty()) return;
-    std::string hex;
-    for (auto c : codes) {
-      used_.insert(c);
-      hex += hex4(c);
-    }
+    // Runs of ASCII (F2, Courier, literal string) and of the rest (F1, CID font, hex codes); the
+    // text position advances by the glyph widths, so the runs follow each other.
     // Bold: fill and stroke the glyphs (the standard CID fonts have no bold face).
-    ops_ += "BT /F1 " + num(size) + " Tf " + (bold ? "2 Tr 0.3 w " : "0 Tr ") + num(x) + " " + num(y) + " Td <" + hex + "> Tj ET\n";
+    ops_ += "BT " + std::string(bold ? "2 Tr 0.3 w " : "0 Tr ") + num(x) + " " + num(y) + " Td";
+    std::size_t i = 0;
+    while (i < codes.size()) {
+      const bool ascii = is_ascii(codes[i]);
+      std::string run;
+      for (; i < codes.size() && is_ascii(codes[i]) == ascii; ++i) {
+        if (ascii) {
+          const char ch = static_cast<char>(codes[i]);
+          if (ch == '(' || ch == ')' || ch == '\\') run.push_back('\\');
+          run.push_back(ch);
+        } else {
+          used_.insert(codes[i]);
+          run += hex4(codes[i]);
+        }
+      }
+      ops_ += ascii ? " /F2 " + num(size) + " Tf (" + run + ") Tj" : " /F1 " + num(size) + " Tf <" + run + "> Tj";
+    }
+    ops_ += " ET\n";
   }
   void fill_rect(double x, double y, double w, double h, double gray) {
     ops_ += num(gray) + " g " + num(x) + " " + num(y) + " " + num(w) + " " + num(h) + " re f 0 g\n";
@@ -243,13 +261,13 @@ std::string write_pdf(const PdfTable& t) {
   }
 
   // Objects: 1 catalog, 2 pages, 3 Type0 font, 4 CID font, 5 descriptor, 6 ToUnicode, 7 info,
-  // then a page and its content stream per page.
+  // 8 Courier, then a page and its content stream per page.
   std::vector<std::string> objects;
   auto stream = [](const std::string& data) {
     return "<< /Length " + std::to_string(data.size()) + " >>\nstream\n" + data + "\nendstream";
   };
   std::string kids;
-  for (std::size_t i = 0; i < page_count; ++i) kids += (i ? " " : "") + std::to_string(8 + 2 * i) + " 0 R";
+  for (std::size_t i = 0; i < page_count; ++i) kids += (i ? " " : "") + std::to_string(9 + 2 * i) + " 0 R";
   objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
   objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(page_count) + " >>");
   objects.push_back("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
@@ -261,9 +279,11 @@ std::string write_pdf(const PdfTable& t) {
                     "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>");
   objects.push_back(stream(tounicode_cmap(used)));
   objects.push_back("<< /Title " + info_string(t.title) + " /Producer (Lianxin) >>");
+  objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>");
   for (std::size_t i = 0; i < page_count; ++i) {
     objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + num(page_w) + " " + num(page_h) +
-                      "] /Resources << /Font << /F1 3 0 R >> >> /Contents " + std::to_string(9 + 2 * i) + " 0 R >>");
+                      "] /Resources << /Font << /F1 3 0 R /F2 8 0 R >> >> /Contents " + std::to_string(10 + 2 * i) +
+                      " 0 R >>");
     objects.push_back(stream(pages[i]));
   }
 

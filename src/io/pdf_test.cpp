@@ -96,9 +96,12 @@ TEST(Pdf, XrefOffsetsAndObjectCountAreRight) {
   const std::size_t pages = count(pdf, "/Type /Page /Parent");
   EXPECT_GE(pages, 3u);
   EXPECT_NE(pdf.find("/Count " + std::to_string(pages) + " >>"), std::string::npos);
-  EXPECT_EQ(count(pdf, "<" + hex_of(u"总电量(kWh)") + ">"), pages);
-  EXPECT_NE(pdf.find(hex_of(u"第 " + std::u16string(u"1") + u" 页，共 " + std::u16string(1, static_cast<char16_t>('0' + pages)) + u" 页")),
+  // Chinese in the CID font (hex codes), ASCII runs in Courier (literal strings, parentheses escaped).
+  EXPECT_EQ(count(pdf, "<" + hex_of(u"总电量") + "> Tj /F2 8 Tf (\\(kWh\\)) Tj"), pages);
+  EXPECT_NE(pdf.find("<" + hex_of(u"第") + "> Tj /F2 8 Tf ( 1 ) Tj /F1 8 Tf <" + hex_of(u"页，共") + "> Tj /F2 8 Tf ( " +
+                     std::to_string(pages) + " ) Tj /F1 8 Tf <" + hex_of(u"页") + ">"),
             std::string::npos);
+  EXPECT_NE(pdf.find("/BaseFont /Courier /Encoding /WinAnsiEncoding"), std::string::npos);
   // The font: STSong-Light through UniGB-UCS2-H with a ToUnicode map.
   EXPECT_NE(pdf.find("/BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"), std::string::npos);
   EXPECT_NE(pdf.find("/Ordering (GB1)"), std::string::npos);
@@ -111,9 +114,9 @@ TEST(Pdf, CharactersOutsideTheBmpAreReplacedAndLongCellsCut) {
   t.columns = {{"名称", 1}};
   t.rows.push_back({{std::string(300, 'x')}});
   const std::string pdf = write_pdf(t);
-  EXPECT_NE(pdf.find("<" + hex_of(u"表情?") + ">"), std::string::npos);
+  EXPECT_NE(pdf.find("<" + hex_of(u"表情") + "> Tj /F2 14 Tf (?) Tj"), std::string::npos);
   EXPECT_NE(pdf.find("2026>"), std::string::npos);  // the ellipsis ends the cut cell
-  EXPECT_DOUBLE_EQ(pdf_text_width("ab中", 10), 20);
+  EXPECT_DOUBLE_EQ(pdf_text_width("ab中", 10), 22);  // Courier 0.6 em each, Chinese 1 em
 }
 
 TEST(Pdf, ChineseTextIsExtractable) {
