@@ -97,3 +97,34 @@ export function applyRun(id: number): Promise<AppliedRun> {
 export function fetchKeyAccountHistory(customerId: number): Promise<ListResult<KeyAccountHistoryEntry>> {
   return http.get<ListResult<KeyAccountHistoryEntry>>(`/customers/${customerId}/key-account-history`)
 }
+
+// ---- manual key-account requests (名单调整申请): a reviewer asks to add or remove one customer, an
+// approver (someone else) approves or rejects it. Shapes follow list_requests in identification.cpp.
+export type RequestAction = 'add' | 'remove'
+export type RequestStatus = 'pending' | 'approved' | 'rejected'
+
+export interface KeyAccountRequest {
+  id: number
+  customer_id: number
+  customer_name: string
+  action: RequestAction
+  reason: string
+  status: RequestStatus
+  requested_by: string
+  requested_at: Instant
+  decided_by: string | null
+  decided_at: Instant | null
+  decision_note: string | null
+}
+
+export function listRequests(query: Query): Promise<ListResult<KeyAccountRequest>> {
+  return http.get<ListResult<KeyAccountRequest>>('/key-accounts/requests', query)
+}
+
+export function createRequest(input: { customer_id: number | null; action: RequestAction | ''; reason: string }): Promise<{ id: number }> {
+  return http.post<{ id: number }>('/key-accounts/requests', input, { silent: true })
+}
+
+export function decideRequest(id: number, approve: boolean, note: string): Promise<void> {
+  return http.post<void>(`/key-accounts/requests/${id}/${approve ? 'approve' : 'reject'}`, { note }, { silent: true })
+}

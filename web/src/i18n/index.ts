@@ -1,6 +1,8 @@
 import { createI18n } from 'vue-i18n'
 import zhCN, { type MessageSchema } from './locales/zh-CN'
 import en from './locales/en'
+import billingZhCN, { type BillingMessages } from './locales/billing.zh-CN'
+import billingEn from './locales/billing.en'
 
 export type AppLocale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'lianxin.locale'
@@ -10,11 +12,14 @@ function initialLocale(): AppLocale {
   return saved === 'en' ? 'en' : 'zh-CN'
 }
 
-export const i18n = createI18n<[MessageSchema], AppLocale, false>({
+// The billing messages live in their own files, merged here under `billing`.
+type AppMessages = MessageSchema & { billing: BillingMessages }
+
+export const i18n = createI18n<[AppMessages], AppLocale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, billing: billingZhCN }, en: { ...en, billing: billingEn } },
 })
 
 export function currentLocale(): AppLocale {

@@ -73,6 +73,48 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.claimDetail', permission: 'claim.read' },
   },
   {
+    path: 'key-accounts/home',
+    name: 'key-account-home',
+    component: () => import('@/views/keyaccounts/home.vue'),
+    meta: { title: 'menu.keyAccountHome', permission: 'keyaccount.service' },
+  },
+  {
+    path: 'key-accounts',
+    name: 'key-accounts',
+    component: () => import('@/views/keyaccounts/list.vue'),
+    meta: { title: 'menu.keyAccountList', permission: 'customer.read' },
+  },
+  {
+    path: 'key-accounts/:id(\\d+)',
+    name: 'key-account-service',
+    component: () => import('@/views/keyaccounts/service.vue'),
+    meta: { title: 'menu.keyAccountService', permission: 'customer.read' },
+  },
+  {
+    path: 'key-accounts/programmes',
+    name: 'key-account-board',
+    component: () => import('@/views/keyaccounts/board.vue'),
+    meta: { title: 'menu.keyAccountBoard', permission: 'customer.read' },
+  },
+  {
+    path: 'key-accounts/work',
+    name: 'key-account-work',
+    component: () => import('@/views/keyaccounts/work.vue'),
+    meta: { title: 'menu.keyAccountWork', permission: 'customer.read' },
+  },
+  {
+    path: 'key-accounts/managers',
+    name: 'key-account-managers',
+    component: () => import('@/views/keyaccounts/managers.vue'),
+    meta: { title: 'menu.keyAccountManagers', permission: ['keyaccount.manage', 'keyaccount.approve'] },
+  },
+  {
+    path: 'key-accounts/requests',
+    name: 'key-account-requests',
+    component: () => import('@/views/keyaccounts/requests.vue'),
+    meta: { title: 'menu.keyAccountRequests', permission: ['keyaccount.review', 'keyaccount.approve'] },
+  },
+  {
     path: 'key-accounts/identification',
     name: 'key-account-identification',
     component: () => import('@/views/keyaccounts/identification.vue'),
@@ -89,6 +131,30 @@ export const appRoutes: RouteRecordRaw[] = [
     name: 'imports',
     component: () => import('@/views/import/index.vue'),
     meta: { title: 'menu.imports', permission: 'customer.import' },
+  },
+  {
+    path: 'groups',
+    name: 'groups',
+    component: () => import('@/views/groups/index.vue'),
+    meta: { title: 'billing.menu.groups', permission: 'customer.read' },
+  },
+  {
+    path: 'groups/:id(\\d+)',
+    name: 'group-detail',
+    component: () => import('@/views/groups/detail.vue'),
+    meta: { title: 'billing.menu.groupDetail', permission: 'customer.read' },
+  },
+  {
+    path: 'customers/:id(\\d+)/bills',
+    name: 'customer-bills',
+    component: () => import('@/views/billing/customerBills.vue'),
+    meta: { title: 'billing.menu.customerBills', permission: 'customer.read' },
+  },
+  {
+    path: 'bill-imports',
+    name: 'bill-imports',
+    component: () => import('@/views/billing/import.vue'),
+    meta: { title: 'billing.menu.billImports', permission: 'bill.import' },
   },
   {
     path: 'system/users',
@@ -131,9 +197,10 @@ export const appRoutes: RouteRecordRaw[] = [
 
 // The home page is the first page the user may see in the order for their role: a department
 // handler starts with their queue, a dispatcher with the dispatch board, most others with the
-// customer list (an auditor with the audit log).
+// customer list (an auditor with the audit log); an account manager starts with their workbench.
 const defaultHomeOrder = ['customers', 'claims-mine', 'lookup', 'imports', 'audit', 'users', 'org', 'api-keys']
 const homeOrderByRole: Partial<Record<RoleCode, string[]>> = {
+  account_manager: ['key-account-home', ...defaultHomeOrder],
   department_handler: ['claims-mine', ...defaultHomeOrder],
   service_dispatcher: ['claims', ...defaultHomeOrder],
 }

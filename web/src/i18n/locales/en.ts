@@ -1,5 +1,6 @@
 import type { MessageSchema } from './zh-CN'
 import keyAccounts from './keyAccounts.en'
+import keyService from './keyService.en'
 import claims from './claims.en'
 
 const en: MessageSchema = {
@@ -97,6 +98,13 @@ const en: MessageSchema = {
   menu: {
     keyAccounts: 'Key accounts',
     keyAccountIdentification: 'Identification',
+    keyAccountHome: 'My workbench',
+    keyAccountList: 'Key-account list',
+    keyAccountService: 'Key-account service',
+    keyAccountBoard: 'Five-ones board',
+    keyAccountWork: 'Visits & actions',
+    keyAccountManagers: 'Account managers',
+    keyAccountRequests: 'List change requests',
     claims: 'Claims',
     claimsMine: 'My queue',
     claimsBoard: 'Dispatch board',
@@ -411,6 +419,7 @@ const en: MessageSchema = {
   },
   claims,
   keyAccounts,
+  keyService,
   notifications: {
     title: 'Notifications',
     bell: 'Notifications',

@@ -1,5 +1,6 @@
 import claims from './claims.zh-CN'
 import keyAccounts from './keyAccounts.zh-CN'
+import keyService from './keyService.zh-CN'
 
 // Simplified Chinese (default). en.ts must have the same keys (type-checked).
 const zhCN = {
@@ -97,6 +98,13 @@ const zhCN = {
   menu: {
     keyAccounts: '大客户',
     keyAccountIdentification: '大客户识别',
+    keyAccountHome: '我的工作台',
+    keyAccountList: '大客户名单',
+    keyAccountService: '大客户服务',
+    keyAccountBoard: '五个一看板',
+    keyAccountWork: '走访与待办',
+    keyAccountManagers: '客户经理',
+    keyAccountRequests: '名单调整申请',
     claims: '诉求工单',
     claimsMine: '我的工单',
     claimsBoard: '调度台',
@@ -411,6 +419,7 @@ const zhCN = {
   },
   claims,
   keyAccounts,
+  keyService,
   notifications: {
     title: '消息中心',
     bell: '消息',
