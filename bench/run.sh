@@ -11,6 +11,7 @@
 # 6. key accounts       identification over the 1M customers with 12 months of bills vs a plain scan of their
 #                       rows (also with glibc's huge-page malloc, GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
 # 7. bill import        100,000 bill rows through the bill import vs plain sqlite3 inserts (bench_billing)
+# 8. manager home       the account manager's home for a manager with 200 accounts vs listing them (bench_home)
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
@@ -86,7 +87,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -234,6 +235,9 @@ GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$BUILD/bench/bench_keyaccounts" --db "$CA
 section "7. bill import (bench_billing)"
 "$BUILD/bench/bench_billing" --workdir "$WORK/billing" --rows "${LIANXIN_BENCH_BILL_ROWS:-100000}" | tee "$WORK/billing.txt" || true
 
+section "8. the account manager's home (bench_home)"
+"$BUILD/bench/bench_home" --workdir "$RESULTS/home" | tee "$WORK/home.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
@@ -249,6 +253,7 @@ k_huge=$(result identification_ms "$WORK/keyaccounts-huge.txt")
 b_rps=$(result bill_import_rows_per_s "$WORK/billing.txt"); b_plain=$(result bill_import_plain_rows_per_s "$WORK/billing.txt")
 b_s=$(result bill_import_seconds "$WORK/billing.txt"); b_rows=$(result bill_import_rows "$WORK/billing.txt")
 b_ok=$(result bill_import_ok "$WORK/billing.txt")
+h_p50=$(result home_p50_ms "$WORK/home.txt"); h_p99=$(result home_p99_ms "$WORK/home.txt"); h_base=$(result home_baseline_p50_ms "$WORK/home.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
   printf '%-38s %-28s %-38s %-18s %s\n' figure measured "baseline (same run)" goal met
@@ -276,6 +281,8 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
     "-" "< 2000 ms" "$(yesno lt "$k_huge" 2000)"
   printf '%-38s %-28s %-38s %-18s %s\n' "bill import of $(fmt "$b_rows" 0) CSV rows" "$(fmt "$b_rps" 0) rows/s ($(fmt "$b_s" 2) s)" \
     "plain sqlite3 $(fmt "$b_plain" 0) rows/s" "(informational)" "$(if [[ $b_ok == 1.000 ]]; then echo '-'; else echo 'import failed'; fi)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "manager home, 200 accounts" "p50 $(fmt "$h_p50" 1) / p99 $(fmt "$h_p99" 1) ms" \
+    "listing the accounts p50 $(fmt "$h_base" 2) ms" "< 50 ms" "$(yesno lt "$h_p99" 50)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"
