@@ -282,6 +282,12 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"days per tier, e.g. A:30,B:60,C:90", "各级别天数，例如 A:30,B:60,C:90"},
       {"unknown setting", "未知的设置项"},
       {"must be a whole number from {}", "应为整数，范围 {}"},
+      // business expansion
+      {"this application has no {} stage", "该申请没有{}环节"},
+      {"the {} stage is finished already", "{}环节已完成"},
+      {"every stage is finished already", "所有环节均已完成"},
+      {"finish the {} stage first; stages cannot be skipped", "请先完成{}环节，环节不能跳过"},
+      {"a finished stage cannot be dated in the future", "已完成环节的日期不能晚于今天"},
       // field messages
       {"must be a positive whole number", "应为正整数"},
       {"must be one of minutes, hours, working_days", "应为 minutes（分钟）、hours（小时）或 working_days（工作日）"},
