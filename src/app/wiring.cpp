@@ -7,6 +7,8 @@
 #include "calendar/store.hpp"
 #include "claims/api.hpp"
 #include "claims/service.hpp"
+#include "expansion/api.hpp"
+#include "expansion/service.hpp"
 #include "jobs/scheduler.hpp"
 #include "keyaccounts/service.hpp"
 #include "keyaccounts/api.hpp"
@@ -55,6 +57,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   notify::register_routes(router, *impl_->guard);
   keyaccounts::register_routes(router, *impl_->guard);
   billing::register_routes(router, *impl_->guard);
+  expansion::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;
@@ -63,7 +66,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
                           config.smtp_password,  config.sms_gateway_url, config.sms_api_key};
   // Key accounts: the year's programmes and the overdue notices, every five minutes.
   job_options.tasks.push_back({"keyaccounts", 5 * 60 * 1000, keyaccounts::sweep});
-  impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}},
+  impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}, {"expansion", expansion::on_clock_fired}},
                                                        job_options);
   http::ServerOptions server_options;
   server_options.address = config.address;

@@ -42,6 +42,7 @@ enum class Permission {
   keyaccount_service,  // visits, action items, emergency plans and drills, usage plans, equipment register
   programme_signoff,   // sign off a key account's yearly "五个一" programme (a leader)
   bill_import,         // import monthly bills and payments from the billing system
+  expansion_work,      // register business-expansion applications, finish stages, record pauses
 };
 
 // Who is acting, for the audit log and the timeline.

@@ -640,3 +640,24 @@ TEST(BuildCalendar, RefusesConflictsBetweenYears) {
   EXPECT_EQ(calendar.version(), 7);
   EXPECT_TRUE(calendar.covers(2027));
 }
+
+namespace lianxin::calendar {
+
+TEST(WorkingTime, CountsWorkingDaysAfterTheEventMinusPauses) {
+  // A national calendar with 2026 National Day: 10-01..10-07 off, 10-10 (Saturday) a make-up day.
+  std::vector<AdjustedDay> days;
+  for (int d = 1; d <= 7; ++d) days.push_back({Date::from_ymd(2026, 10, d), DayAdjustment::off_day, "国庆节"});
+  days.push_back({Date::from_ymd(2026, 10, 10), DayAdjustment::makeup_working_day, "国庆节"});
+  Calendar cal("CN", 1, {2026}, days);
+  const Millis hour = 3'600'000, day = 24 * hour;
+  const Millis accepted = shanghai_midnight(Date::from_ymd(2026, 9, 30)) + 10 * hour;
+  // The event's date never counts; 10-08, 10-09, 10-10 do, 10-11 (Sunday) does not.
+  EXPECT_EQ(working_time_between(cal, accepted, shanghai_midnight(Date::from_ymd(2026, 10, 12))), 3 * day);
+  EXPECT_EQ(working_time_between(cal, accepted, accepted + hour), 0);
+  // Paused Monday 10-12 00:00 to Wednesday 10-14 00:00; finished 10-20 10:00.
+  const std::vector<Pause> pauses = {{shanghai_midnight(Date::from_ymd(2026, 10, 12)), shanghai_midnight(Date::from_ymd(2026, 10, 14))}};
+  EXPECT_EQ(working_time_between(cal, accepted, shanghai_midnight(Date::from_ymd(2026, 10, 20)) + 10 * hour, pauses), 7 * day + 10 * hour);
+  EXPECT_THROW(working_time_between(cal, accepted, shanghai_midnight(Date::from_ymd(2027, 1, 5))), CalendarYearMissing);
+}
+
+}  // namespace lianxin::calendar

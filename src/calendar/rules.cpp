@@ -342,4 +342,22 @@ Progress progress_at(const Calendar& calendar, Millis from, const Duration& dura
   return progress;
 }
 
+Millis working_time_between(const Calendar& calendar, Millis from, Millis to, const std::vector<Pause>& pauses) {
+  if (to <= from) return 0;
+  Millis counted = 0;
+  const Date last = shanghai_date_of(to);
+  for (Date d = shanghai_date_of(from).next(); d <= last; d = d.next()) {
+    if (!calendar.is_working_day(d, "to")) continue;
+    const Millis begin = std::max(shanghai_midnight(d), from), end = std::min(shanghai_midnight(d.next()), to);
+    if (end <= begin) continue;
+    Millis day = end - begin;
+    for (const Pause& p : pauses) {
+      const Millis pb = std::max(p.from, begin), pe = std::min(p.to.value_or(end), end);
+      if (pe > pb) day -= pe - pb;
+    }
+    counted += std::max<Millis>(day, 0);
+  }
+  return counted;
+}
+
 }  // namespace lianxin::calendar

@@ -137,6 +137,12 @@ struct Progress {
   Urgency urgency = Urgency::normal;
 };
 
+// Counted working time between two instants under the working-day convention (the event's own date
+// and non-working days never count; a working day counts 24 hours), pauses excluded: what a
+// working-day clock started at `from` has used by `to`. Needs the calendar only up to `to`'s date
+// (throws CalendarYearMissing otherwise). Divide by 24 h for working days.
+Millis working_time_between(const Calendar& calendar, Millis from, Millis to, const std::vector<Pause>& pauses = {});
+
 Progress progress_at(const Calendar& calendar, Millis from, const Duration& duration, const std::vector<Pause>& pauses,
                      Millis at, const Thresholds& thresholds = {}, const DeadlineOptions& options = {});
 

@@ -5,7 +5,10 @@
 #include <memory>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "app/demo.hpp"
+#include "client.hpp"
 #include "app/wiring.hpp"
 #include "spdlog/spdlog.h"
 
@@ -48,5 +51,18 @@ inline Running& server_for(const std::string& url) {
   }
   return s;
 }
+
+// A test on one backend (the parameter is the database URL): the shared server and logins.
+class ServerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { port = server_for(GetParam()).port; }
+  Client as(const std::string& user) {
+    Client c(port);
+    auto r = c.login(user, kPassword);
+    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
+    return c;
+  }
+  unsigned short port = 0;
+};
 
 }  // namespace lianxin::testing

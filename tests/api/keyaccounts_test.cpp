@@ -34,17 +34,7 @@ bj::array json_ids(const std::vector<std::int64_t>& ids) {
 
 }  // namespace
 
-class KeyAccounts : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override { port = server_for(GetParam()).port; }
-  Client as(const std::string& user) {
-    Client c(port);
-    auto r = c.login(user, kPassword);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
-  unsigned short port = 0;
-};
+class KeyAccounts : public lianxin::testing::ServerTest {};
 
 TEST_P(KeyAccounts, ProposalReviewedDecidedAndApplied) {
   auto marketing = as("marketing01");

@@ -25,15 +25,8 @@ std::string this_year() { return day_offset(0).substr(0, 4); }
 
 }  // namespace
 
-class KeyService : public ::testing::TestWithParam<std::string> {
+class KeyService : public lianxin::testing::ServerTest {
  protected:
-  void SetUp() override { port = server_for(GetParam()).port; }
-  Client as(const std::string& user) {
-    Client c(port);
-    auto r = c.login(user, kPassword);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
   // The id of a demo user by name, from the managers list (account managers) or /me.
   std::int64_t manager_id(Client& c, const std::string& username) {
     auto me = as(username).get("/api/v1/auth/me").json();
@@ -46,7 +39,6 @@ class KeyService : public ::testing::TestWithParam<std::string> {
       if (a.at("manager").is_object() && a.at("manager").at("id").as_int64() == manager) return a.at("customer_id").as_int64();
     return 0;
   }
-  unsigned short port = 0;
 };
 
 TEST_P(KeyService, HandOverMovesOpenItemsAndTheAccount) {

@@ -37,6 +37,7 @@ export type Permission =
   | 'keyaccount.service'
   | 'programme.signoff'
   | 'bill.import'
+  | 'expansion.work'
 
 export interface SessionUser {
   id: number

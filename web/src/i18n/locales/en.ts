@@ -159,6 +159,7 @@ const en: MessageSchema = {
     'keyaccount.service': 'Key-account service work (visits, action items, plans, equipment)',
     'programme.signoff': 'Sign off 五个一 programmes',
     'bill.import': 'Import bills',
+    'expansion.work': 'Business expansion work (applications, stages, pauses)',
   },
   orgKinds: {
     company: 'Company',

@@ -159,6 +159,7 @@ const zhCN = {
     'keyaccount.service': '大客户服务（走访、待办事项、预案、设备）',
     'programme.signoff': '五个一计划签字确认',
     'bill.import': '电费账单导入',
+    'expansion.work': '业扩报装办理（申请、环节、暂停）',
   },
   orgKinds: {
     company: '公司',
