@@ -289,6 +289,8 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"finish the {} stage first; stages cannot be skipped", "请先完成{}环节，环节不能跳过"},
       {"a finished stage cannot be dated in the future", "已完成环节的日期不能晚于今天"},
       {"application not found", "业扩申请不存在"},
+      {"give the department, the person or both", "请指定责任部门或责任人"},
+      {"must be a department in your scope", "须为您权限范围内的部门"},
       {"stage not found", "环节不存在"},
       {"the application is {}", "该申请已{}"},
       {"the customer has not started the {} stage yet", "客户尚未发起{}环节"},

@@ -76,6 +76,12 @@ void register_routes(http::Router& router, auth::Guard& guard) {
       start_stage(conn, p, id, stage, b, now);
     });
   });
+  router.put(base + "/{id}/stages/{stage}/assignment", [g](RouteContext& c) {
+    const std::string stage = c.param("stage");
+    return command(*g, c, 200, [&](Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& b, Millis now) {
+      assign_stage(conn, p, id, stage, b, now);
+    });
+  });
   router.post(base + "/{id}/pause", [g](RouteContext& c) {
     return command(*g, c, 200, [&](Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& b, Millis now) {
       pause(conn, p, id, b, now);

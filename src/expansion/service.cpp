@@ -77,16 +77,16 @@ struct StageRow {
   std::int64_t id = 0;
   int seq = 0;
   std::string stage, start_event, status;
-  std::optional<std::int64_t> limit_days, started_at, finished_at, assignee_id;
+  std::optional<std::int64_t> limit_days, started_at, finished_at, assignee_id, department_id;
 };
 
 std::vector<StageRow> stages_of(Connection& conn, std::int64_t app) {
   std::vector<StageRow> out;
-  for (auto& r : conn.query("SELECT id, seq, stage, start_event, status, limit_days, started_at, finished_at, assignee_id "
+  for (auto& r : conn.query("SELECT id, seq, stage, start_event, status, limit_days, started_at, finished_at, assignee_id, department_id "
                             "FROM expansion_stages WHERE application_id = ? ORDER BY seq",
                             {app}))
     out.push_back({r.i64(0), static_cast<int>(r.i64(1)), r.str(2), r.str(3), r.str(4), r.opt_i64(5), r.opt_i64(6), r.opt_i64(7),
-                   r.opt_i64(8)});
+                   r.opt_i64(8), r.opt_i64(9)});
   return out;
 }
 
@@ -183,6 +183,13 @@ std::optional<StageRow> running_stage(const std::vector<StageRow>& stages) {
 
 std::optional<storage::Row> open_pause(Connection& conn, std::int64_t app) {
   return conn.query_one("SELECT id, stage_id, started_at FROM expansion_pauses WHERE application_id = ? AND ended_at IS NULL", {app});
+}
+
+// {id, name} of a department or user, or null.
+bj::value name_of(Connection& conn, const char* table, const char* column, const std::optional<std::int64_t>& id) {
+  if (!id) return nullptr;
+  auto r = conn.query_one(std::string("SELECT ") + column + " FROM " + table + " WHERE id = ?", {*id});
+  return bj::object{{"id", *id}, {"name", r ? r->str(0) : ""}};
 }
 
 }  // namespace
@@ -326,6 +333,33 @@ void start_stage(Connection& conn, const auth::Principal& p, std::int64_t id, co
   throw_not_found("stage");
 }
 
+void assign_stage(Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& stage_text, const bj::object& body,
+                  Millis now) {
+  require(p, auth::Permission::expansion_work);
+  Validator v;
+  auto department = json::opt_int(body, "department_id", v);
+  auto assignee = json::opt_int(body, "assignee_id", v);
+  if (!department && !assignee) v.add("assignee_id", "give the department, the person or both");
+  if (department) {
+    auto d = conn.query_one("SELECT kind, path FROM org_units WHERE id = ?", {*department});
+    if (!d || d->str(0) != "department" || !auth::org_in_scope(p, d->str(1))) v.add("department_id", "must be a department in your scope");
+  }
+  if (assignee) {
+    auto u = conn.query_one("SELECT active FROM users WHERE id = ?", {*assignee});
+    if (!u || !u->boolean(0)) v.add("assignee_id", "user not found");
+  }
+  v.throw_if_failed();
+  App a = require_app(conn, p, id);
+  auto s = conn.query_one("SELECT id, status FROM expansion_stages WHERE application_id = ? AND stage = ?", {id, stage_text});
+  if (!s) throw_not_found("stage");
+  if (s->str(1) == "done") throw AppError(ErrorCode::invalid_transition, "the " + stage_text + " stage is finished already");
+  if (department) conn.execute("UPDATE expansion_stages SET department_id = ? WHERE id = ?", {*department, s->i64(0)});
+  if (assignee) conn.execute("UPDATE expansion_stages SET assignee_id = ? WHERE id = ?", {*assignee, s->i64(0)});
+  audit_app(conn, p, "assign_stage", a,
+            bj::object{{"stage", stage_text}, {"department_id", json::nullable(department)}, {"assignee_id", json::nullable(assignee)}});
+  (void)now;
+}
+
 void pause(Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& body, Millis now) {
   require(p, auth::Permission::expansion_work);
   Validator v;
@@ -392,7 +426,9 @@ bj::object detail(Connection& conn, const auth::Principal& p, std::int64_t id, M
                      {"finished_at", json::instant_or_null(s.finished_at)},
                      {"supplier_days", used ? bj::value(std::round(*used * 100) / 100) : bj::value(nullptr)},
                      {"late", used && s.limit_days && *used > static_cast<double>(*s.limit_days)},
-                     {"paused", !pauses.empty() && !pauses.back().to}};
+                     {"paused", !pauses.empty() && !pauses.back().to},
+                     {"department", name_of(conn, "org_units", "name", s.department_id)},
+                     {"assignee", name_of(conn, "users", "display_name", s.assignee_id)}};
     if (auto it = clock_by_stage.find(s.stage); it != clock_by_stage.end() && s.status == "running") {
       stage["due"] = json::instant_or_null(it->second.due);
       stage["urgency"] = it->second.urgency;

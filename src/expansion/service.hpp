@@ -27,6 +27,10 @@ void finish_stage(storage::Connection& conn, const auth::Principal& p, std::int6
 // The customer's action that starts a waiting stage (design submitted, works reported finished).
 void start_stage(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& stage,
                  const bj::object& body, Millis now);
+// Sets who is responsible for a stage not yet done: the department (an org unit of kind department
+// in the caller's scope) and the person (an active user).
+void assign_stage(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& stage,
+                  const bj::object& body, Millis now);
 void pause(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& body, Millis now);
 void resume(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& body, Millis now);
 

@@ -50,6 +50,16 @@ TEST_P(Expansion, AnApplicationThroughNationalDayWithAPause) {
   EXPECT_EQ(created.json().at("stages").as_array().size(), 7u);
   EXPECT_EQ(created.json().at("current_stage").as_string(), "acceptance");
 
+  // Who is responsible for the site survey: a department and a person.
+  auto handler = as("handler01").get("/api/v1/auth/me").json().at("user").as_object();
+  auto no_one = marketing.request("PUT", app + "/stages/survey/assignment", "{}");
+  EXPECT_EQ(no_one.status, 422);
+  auto assigned = marketing.request("PUT", app + "/stages/survey/assignment",
+                                    bj::serialize(bj::object{{"department_id", handler.at("org_unit_id")}, {"assignee_id", handler.at("id")}}));
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_EQ(stage_of(assigned.json(), "survey").at("assignee").at("id").as_int64(), handler.at("id").as_int64());
+  EXPECT_EQ(marketing.request("PUT", app + "/stages/survey/assignment", R"({"department_id":1})").status, 422);  // the company is no department
+
   // Stages in order only.
   EXPECT_EQ(marketing.post(app + "/stages/survey/finish", bj::object{{"at", "2026-09-30T03:00:00Z"}}).status, 409);
   ASSERT_EQ(marketing.post(app + "/stages/acceptance/finish", bj::object{{"at", "2026-09-30T02:00:00Z"}}).status, 200);
