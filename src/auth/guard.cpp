@@ -103,9 +103,7 @@ Principal Guard::authenticate(const http::Request& request) {
 
 Principal Guard::require(const http::Request& request, Permission permission) {
   Principal p = authenticate(request);
-  if (!has_permission(p.role, permission))
-    throw AppError(ErrorCode::forbidden, std::string("your role may not do this (needs ") +
-                                             permission_code(permission) + ")");
+  require_permission(p, permission);
   return p;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/errors.hpp"
+
 namespace lianxin::auth {
 
 const std::vector<Role>& all_roles() {
@@ -104,6 +106,11 @@ const std::vector<Permission>& permissions_of(Role role) {
 bool has_permission(Role role, Permission p) {
   const auto& list = permissions_of(role);
   return std::find(list.begin(), list.end(), p) != list.end();
+}
+
+void require_permission(const Principal& p, Permission permission) {
+  if (!has_permission(p.role, permission))
+    throw AppError(ErrorCode::forbidden, std::string("your role may not do this (needs ") + permission_code(permission) + ")");
 }
 
 CustomerScope customer_scope(const Principal& p) {

@@ -14,6 +14,9 @@ std::optional<Role> role_from_code(const std::string& code);
 const char* permission_code(Permission p);
 const std::vector<Permission>& permissions_of(Role role);
 bool has_permission(Role role, Permission p);
+// Throws forbidden naming the permission when the principal's role lacks it (services call this;
+// Guard::require does the same for a request).
+void require_permission(const Principal& p, Permission permission);
 
 CustomerScope customer_scope(const Principal& p);
 // SQL condition "customer managed by one of the scope's managers" on the customers alias `alias`

@@ -82,7 +82,7 @@ bool claim_visible(storage::Connection& conn, const auth::Principal& p, const Cl
 ClaimRow require_claim(storage::Connection& conn, const auth::Principal& p, std::int64_t id);  // not_found outside scope
 
 bool is_handler_of(const auth::Principal& p, const ClaimRow& c);
-void require_permission(const auth::Principal& p, auth::Permission permission);  // forbidden
+using auth::require_permission;  // forbidden, naming the permission
 void require_handler(const auth::Principal& p, const ClaimRow& c);     // claim.handle + the handling department
 void require_dispatcher(const auth::Principal& p, const ClaimRow& c);  // claim.dispatch + the claim's region
 // The path of an org unit, which must be a department (allow_department) or must not be one.

@@ -162,11 +162,6 @@ bool is_handler_of(const auth::Principal& p, const ClaimRow& c) {
   return !c.department_path.empty() && auth::org_in_scope(p, c.department_path);
 }
 
-void require_permission(const auth::Principal& p, auth::Permission permission) {
-  if (!auth::has_permission(p.role, permission))
-    throw AppError(ErrorCode::forbidden, "your role does not allow this");
-}
-
 void require_handler(const auth::Principal& p, const ClaimRow& c) {
   require_permission(p, auth::Permission::claim_handle);
   if (!is_handler_of(p, c)) throw AppError(ErrorCode::forbidden, "only the handling department can do this");

@@ -24,10 +24,7 @@ namespace {
 constexpr const char* kSubject = "expansion";
 constexpr double kDayMs = 86'400'000.0;
 
-void require(const auth::Principal& p, auth::Permission permission) {
-  if (!auth::has_permission(p.role, permission))
-    throw AppError(ErrorCode::forbidden, std::string("your role may not do this (needs ") + auth::permission_code(permission) + ")");
-}
+void require(const auth::Principal& p, auth::Permission permission) { auth::require_permission(p, permission); }
 
 std::string stage_label(const std::string& code) {
   static const std::map<std::string, std::string> labels = {

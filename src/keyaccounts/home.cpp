@@ -126,9 +126,7 @@ bj::object manager_home(Connection& conn, const auth::Principal& p, std::optiona
   // Regular visits falling due, by tier frequency (the caller's own view of their portfolio).
   bj::array regular;
   {
-    std::map<std::string, int> intervals = {{"A", 30}, {"B", 60}, {"C", 90}};
-    if (auto r = conn.query_one("SELECT value FROM settings WHERE key = 'keyaccounts.visit_interval_days'"))
-      if (auto parsed = parse_tier_intervals(r->str(0))) intervals = *parsed;
+    const auto intervals = visit_intervals(conn);
     for (auto& r : conn.query(
              "SELECT c.id, c.name, c.key_tier, "
              "(SELECT MAX(v.done_on) FROM visits v WHERE v.customer_id = c.id AND v.status = 'done' AND v.kind <> 'introduction'), "
@@ -136,7 +134,7 @@ bj::object manager_home(Connection& conn, const auth::Principal& p, std::optiona
              "FROM customers c WHERE c.id IN " + my_accounts + " ORDER BY c.id",
              with({}))) {
       const std::string tier = r.opt_str(2).value_or("C");
-      const int interval = intervals.count(tier) ? intervals.at(tier) : 90;
+      const int interval = interval_of(intervals, tier);
       const std::string next = next_visit_due(r.opt_str(3), interval, day);
       if (next > week_end || !r.is_null(4)) continue;  // not due, or a visit is already planned
       regular.push_back(bj::object{{"customer_id", r.i64(0)},

@@ -23,9 +23,7 @@ using storage::Value;
 
 namespace {
 
-void require(const auth::Principal& p, auth::Permission permission) {
-  if (!auth::has_permission(p.role, permission)) throw AppError(ErrorCode::forbidden, "your role does not allow this");
-}
+void require(const auth::Principal& p, auth::Permission permission) { auth::require_permission(p, permission); }
 
 std::string reasons_text(const Reasons& reasons) {
   std::string out;

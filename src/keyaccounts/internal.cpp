@@ -1,16 +1,12 @@
 #include "keyaccounts/internal.hpp"
 
 #include "common/strings.hpp"
+#include "keyaccounts/programme_rules.hpp"
 
 namespace lianxin::keyaccounts::detail {
 
 using storage::Connection;
 using storage::Value;
-
-void require(const auth::Principal& p, auth::Permission permission) {
-  if (!auth::has_permission(p.role, permission))
-    throw AppError(ErrorCode::forbidden, std::string("your role may not do this (needs ") + auth::permission_code(permission) + ")");
-}
 
 CustomerRef require_customer(Connection& conn, const auth::Principal& p, std::int64_t customer_id) {
   auto r = conn.query_one("SELECT id, name, org_path, is_key_account, manager_id, backup_manager_id FROM customers WHERE id = ?",
@@ -82,6 +78,18 @@ void timeline_add(Connection& conn, const auth::Principal& p, std::int64_t custo
 }
 
 std::string today(Millis now) { return shanghai_date(now); }
+
+std::map<std::string, int> visit_intervals(Connection& conn) {
+  if (auto r = conn.query_one("SELECT value FROM settings WHERE key = 'keyaccounts.visit_interval_days'"))
+    if (auto parsed = parse_tier_intervals(r->str(0))) return *parsed;
+  return {{"A", 30}, {"B", 60}, {"C", 90}};
+}
+
+int interval_of(const std::map<std::string, int>& intervals, const std::string& tier) {
+  if (auto it = intervals.find(tier); it != intervals.end()) return it->second;
+  if (auto it = intervals.find("C"); it != intervals.end()) return it->second;
+  return 90;
+}
 
 int year_of(const std::string& date) { return std::stoi(date.substr(0, 4)); }
 

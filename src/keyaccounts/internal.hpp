@@ -2,6 +2,7 @@
 // Shared helpers of the key-account service files (portfolio, programme, visits, plans, home).
 // Not part of the module's interface.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ namespace lianxin::keyaccounts::detail {
 
 namespace bj = boost::json;
 
-void require(const auth::Principal& p, auth::Permission permission);
+inline void require(const auth::Principal& p, auth::Permission permission) { auth::require_permission(p, permission); }
 
 // A visible customer (data scope and, for account managers, the portfolio incl. cover).
 struct CustomerRef {
@@ -51,6 +52,10 @@ void timeline_add(storage::Connection& conn, const auth::Principal& p, std::int6
                   Millis now);
 
 std::string today(Millis now);
+// Regular-visit interval in days per tier (setting keyaccounts.visit_interval_days; A:30,B:60,C:90
+// when unset or malformed), and the interval of a tier (untiered accounts as C).
+std::map<std::string, int> visit_intervals(storage::Connection& conn);
+int interval_of(const std::map<std::string, int>& intervals, const std::string& tier);
 int year_of(const std::string& date);
 bj::value user_ref(const std::optional<std::int64_t>& id, const std::optional<std::string>& name);
 

@@ -240,10 +240,7 @@ bj::object list_visits(Connection& conn, const auth::Principal& p, const VisitFi
 
 bj::array visits_due(Connection& conn, const auth::Principal& p, std::optional<std::int64_t> manager_id, const std::string& until,
                      Millis now) {
-  std::map<std::string, int> intervals = {{"A", 30}, {"B", 60}, {"C", 90}};
-  if (auto r = conn.query_one("SELECT value FROM settings WHERE key = 'keyaccounts.visit_interval_days'"))
-    if (auto parsed = parse_tier_intervals(r->str(0))) intervals = *parsed;
-  const int fallback = intervals.count("C") ? intervals.at("C") : 90;
+  const auto intervals = visit_intervals(conn);
   Params params;
   std::string where = " WHERE c.is_key_account = 1 AND c.status = 'active' AND " + visible_customers(conn, p, params);
   if (manager_id) {
@@ -259,7 +256,7 @@ bj::array visits_due(Connection& conn, const auth::Principal& p, std::optional<s
            "FROM customers c" + where + " ORDER BY c.id",
            params)) {
     const std::string tier = r.opt_str(2).value_or("C");
-    const int interval = intervals.count(tier) ? intervals.at(tier) : fallback;
+    const int interval = interval_of(intervals, tier);
     const std::string due = next_visit_due(r.opt_str(3), interval, day);
     if (due > until) continue;
     out.push_back(bj::object{{"customer_id", r.i64(0)},
