@@ -97,16 +97,7 @@ int main(int argc, char** argv) {
   }
   auto db = storage::Database::open("sqlite:" + cached, 2);
   storage::migrate(*db);
-  auto admin = db->read([](storage::Connection& conn) {
-    return conn.query_one("SELECT u.id, u.org_unit_id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.username = 'admin'");
-  });
-  auth::Principal p;
-  p.user_id = admin->i64(0);
-  p.username = "admin";
-  p.role = auth::Role::administrator;
-  p.org_unit_id = admin->i64(1);
-  p.org_path = admin->str(2);
-  p.all_customers_in_scope = true;
+  const auth::Principal p = bench::admin_principal(*db);
 
   auto counts = db->read([&](storage::Connection& conn) {
     return conn.query_one("SELECT (SELECT COUNT(*) FROM bills), (SELECT COUNT(*) FROM customer_year_usage WHERE year = ?)",

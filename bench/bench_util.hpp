@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "auth/model.hpp"
+#include "storage/db.hpp"
+
 namespace lianxin::bench {
 
 using Clock = std::chrono::steady_clock;
@@ -46,6 +49,21 @@ inline std::string option(int argc, char** argv, const std::string& name, const 
   for (int i = 1; i + 1 < argc; ++i)
     if (argv[i] == name) return argv[i + 1];
   return fallback;
+}
+
+// The seeded administrator ('admin') as a principal of the whole company, for calling services directly.
+inline auth::Principal admin_principal(storage::Database& db) {
+  auto admin = db.read([](storage::Connection& conn) {
+    return conn.query_one("SELECT u.id, u.org_unit_id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.username = 'admin'");
+  });
+  auth::Principal p;
+  p.user_id = admin->i64(0);
+  p.username = "admin";
+  p.role = auth::Role::administrator;
+  p.org_unit_id = admin->i64(1);
+  p.org_path = admin->str(2);
+  p.all_customers_in_scope = true;
+  return p;
 }
 
 }  // namespace lianxin::bench

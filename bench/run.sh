@@ -12,6 +12,8 @@
 #                       rows (also with glibc's huge-page malloc, GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
 # 7. bill import        100,000 bill rows through the bill import vs plain sqlite3 inserts (bench_billing)
 # 8. manager home       the account manager's home for a manager with 200 accounts vs listing them (bench_home)
+# 9. expansion analysis the bottleneck analysis over 200,000 applications with all their stages vs a plain join
+#                       reading the same stage rows (bench_expansion)
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
@@ -87,7 +89,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -238,6 +240,9 @@ section "7. bill import (bench_billing)"
 section "8. the account manager's home (bench_home)"
 "$BUILD/bench/bench_home" --workdir "$RESULTS/home" | tee "$WORK/home.txt"
 
+section "9. business-expansion bottleneck analysis (bench_expansion)"
+"$BUILD/bench/bench_expansion" --workdir "$RESULTS/expansion" --applications "${LIANXIN_BENCH_APPLICATIONS:-200000}" | tee "$WORK/expansion.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
@@ -253,6 +258,8 @@ k_huge=$(result identification_ms "$WORK/keyaccounts-huge.txt")
 b_rps=$(result bill_import_rows_per_s "$WORK/billing.txt"); b_plain=$(result bill_import_plain_rows_per_s "$WORK/billing.txt")
 b_s=$(result bill_import_seconds "$WORK/billing.txt"); b_rows=$(result bill_import_rows "$WORK/billing.txt")
 b_ok=$(result bill_import_ok "$WORK/billing.txt")
+e_ms=$(result expansion_analysis_ms "$WORK/expansion.txt"); e_max=$(result expansion_analysis_max_ms "$WORK/expansion.txt")
+e_scan=$(result expansion_scan_ms "$WORK/expansion.txt"); e_apps=$(result expansion_applications "$WORK/expansion.txt")
 h_p50=$(result home_p50_ms "$WORK/home.txt"); h_p99=$(result home_p99_ms "$WORK/home.txt"); h_base=$(result home_baseline_p50_ms "$WORK/home.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
@@ -283,6 +290,8 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
     "plain sqlite3 $(fmt "$b_plain" 0) rows/s" "(informational)" "$(if [[ $b_ok == 1.000 ]]; then echo '-'; else echo 'import failed'; fi)"
   printf '%-38s %-28s %-38s %-18s %s\n' "manager home, 200 accounts" "p50 $(fmt "$h_p50" 1) / p99 $(fmt "$h_p99" 1) ms" \
     "listing the accounts p50 $(fmt "$h_base" 2) ms" "< 50 ms" "$(yesno lt "$h_p99" 50)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "expansion analysis, $(fmt "$e_apps" 0) applications" "median $(fmt "$e_ms" 0) / max $(fmt "$e_max" 0) ms" \
+    "plain join of the stage rows $(fmt "$e_scan" 0) ms" "< 1000 ms" "$(yesno lt "$e_max" 1000)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"

@@ -250,7 +250,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
       conn.execute(
           "INSERT INTO contacts(customer_id, name, role, mobile, notice_types, active, confirmed_at, created_at, updated_at) "
           "VALUES (?,?,?,?,?,1,?,?,?)",
-          {id, rng.pick(kSurnames) + rng.pick(kGiven), std::string("electrical_officer"), phone, std::string("outage,limitation,bill"),
+          {id, rng.pick(kSurnames) + rng.pick(kGiven), std::string("electrical_officer"), phone, std::string("outage,limitation,bill,expansion"),
            now - static_cast<Millis>(rng.between(0, 500)) * 86400000LL, now, now});
       text::SearchFields sf;
       sf.name = name;
@@ -302,7 +302,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
             "INSERT INTO contacts(customer_id, name, role, mobile, email, notice_types, active, confirmed_at, created_at, updated_at) "
             "VALUES (?,?,?,?,?,?,1,?,?,?)",
             {g.id, rng.pick(kSurnames) + rng.pick(kGiven), std::string(role), mobile(rng, used_mobiles), storage::null_value(),
-             std::string(std::string(role) == "duty_room" ? "outage,limitation" : std::string(role) == "finance" ? "bill" : "report"),
+             std::string(std::string(role) == "duty_room" ? "outage,limitation" : std::string(role) == "finance" ? "bill" : "report,expansion"),
              now - static_cast<Millis>(rng.between(0, 500)) * 86400000LL, now, now});
       }
       customers::refresh_search(conn, g.id);

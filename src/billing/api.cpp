@@ -155,8 +155,7 @@ Response statement_route(auth::Guard& g, RouteContext& ctx) {
   auto s = g.db().read([&](Connection& conn) { return group_statement(conn, p, id, period, now_millis()); });
   if (format == "json") return ok(statement_json(s));
   // Chinese unless asked otherwise (the query, or a browser that prefers English).
-  const std::string lang = http::query_text(ctx.request, "lang", 5)
-                               .value_or(to_lower_ascii(ctx.request.header("accept-language")).rfind("en", 0) == 0 ? "en" : "zh");
+  const std::string lang = http::lang_of(ctx.request);
   const std::string file_name = "statement-" + std::to_string(id) + "-" + period + "." + format;
   Response r = format == "xlsx" ? Response::xlsx(statement_xlsx(s, lang), file_name)
                                 : Response::attachment(statement_pdf(s, lang), "application/pdf", file_name);

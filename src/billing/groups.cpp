@@ -12,6 +12,7 @@
 #include "common/errors.hpp"
 #include "common/json.hpp"
 #include "customers/service.hpp"
+#include "org/tree.hpp"
 
 namespace lianxin::billing {
 
@@ -41,35 +42,6 @@ void chunked(const std::vector<std::int64_t>& ids, const Params& before, Fn&& fn
     fn(placeholders(n), params);
   }
 }
-
-// The org tree, for the bureau (region) of a member: its nearest county or city ancestor.
-struct Org {
-  std::int64_t parent = 0;
-  std::string kind, name;
-};
-class Orgs {
- public:
-  explicit Orgs(Connection& conn) {
-    for (auto& r : conn.query("SELECT id, parent_id, kind, name FROM org_units"))
-      units_[r.i64(0)] = {r.is_null(1) ? 0 : r.i64(1), r.str(2), r.str(3)};
-  }
-  std::int64_t bureau_of(std::int64_t id) const {
-    std::int64_t at = id;
-    for (int guard = 0; guard < 32; ++guard) {
-      auto it = units_.find(at);
-      if (it == units_.end() || it->second.kind == "county" || it->second.kind == "city" || !it->second.parent) return at;
-      at = it->second.parent;
-    }
-    return at;
-  }
-  std::string name(std::int64_t id) const {
-    auto it = units_.find(id);
-    return it == units_.end() ? std::string() : it->second.name;
-  }
-
- private:
-  std::unordered_map<std::int64_t, Org> units_;
-};
 
 struct Member {
   std::int64_t id = 0, parent = 0, org_unit_id = 0;
@@ -211,7 +183,7 @@ bj::object list_groups(Connection& conn, const auth::Principal& p, const std::st
   all.insert(all.end(), params.begin(), params.end());
   all.push_back(limit);
   all.push_back(offset);
-  const Orgs orgs(conn);
+  const org::Tree orgs = org::Tree::load(conn);
   bj::array items;
   for (auto& r : conn.query("SELECT c.id, c.name, c.credit_code, c.org_unit_id, c.is_key_account, c.group_id, g.name, g.org_path, "
                             "(SELECT COUNT(*) FROM customers m WHERE m.group_id = c.id AND m.status <> 'merged' AND " + members_scope + "), "
@@ -241,7 +213,7 @@ bj::object list_groups(Connection& conn, const auth::Principal& p, const std::st
 
 bj::object group_360(Connection& conn, const auth::Principal& p, std::int64_t group_id, int year) {
   const Tree t = load_tree(conn, p, group_id);
-  const Orgs orgs(conn);
+  const org::Tree orgs = org::Tree::load(conn);
   const std::vector<std::int64_t> ids = t.visible_ids();
   std::vector<std::int64_t> with_root = ids;
   with_root.push_back(group_id);
@@ -361,7 +333,7 @@ struct Loaded {
 Loaded load_statement(Connection& conn, const auth::Principal& p, std::int64_t group_id, const std::string& period, Millis now) {
   check_period(period);
   Loaded l{load_tree(conn, p, group_id), {}, {}, {}};
-  const Orgs orgs(conn);
+  const org::Tree orgs = org::Tree::load(conn);
   GroupStatement& s = l.statement;
   s.group_id = group_id;
   s.group_name = l.tree.root.name;

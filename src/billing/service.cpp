@@ -12,9 +12,7 @@
 #include "common/json.hpp"
 #include "common/strings.hpp"
 #include "customers/service.hpp"
-#include "io/csv.hpp"
-#include "io/xlsx.hpp"
-#include "text/text.hpp"
+#include "io/upload.hpp"
 
 namespace lianxin::billing {
 
@@ -98,40 +96,11 @@ const char* source_code(Source s) {
 }
 
 RawTable read_upload(const std::string& bytes, const std::string& file_name, Source& source) {
-  if (bytes.empty()) throw AppError(ErrorCode::validation_failed, "empty upload", {{"file", "the request body must be the CSV or XLSX file"}});
-  const bool xlsx = bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04", 4) == 0;
-  const bool named_xlsx = file_name.size() > 5 && to_lower_ascii(file_name.substr(file_name.size() - 5)) == ".xlsx";
-  if (named_xlsx && !xlsx)
-    throw AppError(ErrorCode::validation_failed, "not a valid XLSX file",
-                   {{"file", "the file is named .xlsx but is not an XLSX workbook (truncated or another format)"}});
-  std::vector<std::vector<std::string>> cells;
-  std::vector<std::int64_t> numbers;
-  if (xlsx) {
-    source = Source::xlsx;
-    cells = io::read_xlsx_first_sheet(bytes);
-    for (std::size_t i = 0; i < cells.size(); ++i) numbers.push_back(static_cast<std::int64_t>(i) + 1);
-  } else {
-    source = Source::csv;
-    std::string converted;
-    if (!is_valid_utf8(bytes))
-      if (auto utf8 = text::gb18030_to_utf8(bytes)) converted = std::move(*utf8);
-    io::CsvReader reader(converted.empty() ? std::string_view(bytes) : std::string_view(converted));
-    std::vector<std::string> fields;
-    while (reader.next(fields)) {
-      if (cells.size() > kMaxRows)
-        throw AppError(ErrorCode::validation_failed, "file too large", {{"file", "more than 1,000,000 rows"}});
-      cells.push_back(fields);
-      numbers.push_back(reader.row());
-    }
-  }
-  auto blank = [](const std::vector<std::string>& row) {
-    return std::all_of(row.begin(), row.end(), [](const std::string& s) { return trim(s).empty(); });
-  };
-  while (!cells.empty() && blank(cells.back())) {
-    cells.pop_back();
-    numbers.pop_back();
-  }
-  if (cells.empty()) throw AppError(ErrorCode::validation_failed, "empty file", {{"file", "has no header row"}});
+  io::UploadTable upload = io::read_upload_table(bytes, file_name, kMaxRows);
+  source = upload.xlsx ? Source::xlsx : Source::csv;
+  auto& cells = upload.cells;
+  const auto& numbers = upload.row_numbers;
+  auto blank = io::blank_row;
   std::vector<FieldIssue> issues;
   const std::vector<int> index = map_header(cells[0], issues);
   if (!issues.empty()) throw AppError(ErrorCode::validation_failed, "the header row has problems; nothing was imported", issues);

@@ -11,6 +11,7 @@
 #include "common/json.hpp"
 #include "customers/service.hpp"
 #include "io/xlsx.hpp"
+#include "org/tree.hpp"
 
 namespace lianxin::claims {
 
@@ -25,8 +26,6 @@ constexpr Millis kDay = 86'400'000;
 struct Period {
   Millis from = 0, to = 0;  // [from, to)
 };
-
-Millis shanghai_midnight_of(const std::string& date) { return parse_iso_instant(date + "T00:00:00+08:00", "date"); }
 
 // Counts of one group (or of the whole period), aggregated by the database.
 struct Tally {
@@ -67,24 +66,15 @@ std::string group_expression(storage::Backend backend, const std::string& by) {
 // Labels for org-unit keys: a department as "营销部 · 东城区供电局" (every bureau has one of each
 // department), a region as its bureau (county or city) rather than the station a claim sits in.
 std::map<std::string, std::string> org_labels(Connection& conn, const std::string& by) {
-  struct Unit {
-    std::int64_t parent = 0;
-    std::string kind, name;
-  };
-  std::map<std::int64_t, Unit> units;
-  for (auto& r : conn.query("SELECT id, parent_id, kind, name FROM org_units"))
-    units[r.i64(0)] = {r.is_null(1) ? 0 : r.i64(1), r.str(2), r.str(3)};
+  const org::Tree tree = org::Tree::load(conn);
   std::map<std::string, std::string> out{{"0", "-"}};
-  for (const auto& [id, unit] : units) {
+  for (auto& r : conn.query("SELECT id FROM org_units")) {
+    const std::int64_t id = r.i64(0);
     if (by == "department") {
-      auto parent = units.find(unit.parent);
-      out[std::to_string(id)] = unit.name + (parent == units.end() ? "" : " · " + parent->second.name);
+      const std::int64_t parent = tree.parent(id);
+      out[std::to_string(id)] = tree.name(id) + (parent ? " · " + tree.name(parent) : "");
     } else {
-      std::int64_t at = id;
-      while (units.count(at) && units[at].kind != "county" && units[at].kind != "city" && units[at].kind != "company" &&
-             units[at].parent)
-        at = units[at].parent;
-      out[std::to_string(id)] = units.count(at) ? units[at].name : unit.name;
+      out[std::to_string(id)] = tree.name(tree.bureau_of(id));
     }
   }
   return out;
@@ -242,7 +232,7 @@ AnalysisQuery read_period(const std::optional<std::string>& from, const std::opt
   static const std::vector<std::string> groups = {"type", "class", "channel", "region", "department", "month"};
   if (!in_list(groups, q.group_by)) v.add("group_by", "must be one of " + joined(groups));
   v.throw_if_failed();
-  if (shanghai_midnight_of(q.to) - shanghai_midnight_of(q.from) > 3 * 366 * kDay)
+  if (shanghai_midnight(q.to) - shanghai_midnight(q.from) > 3 * 366 * kDay)
     throw AppError(ErrorCode::validation_failed, "invalid period", {{"to", "the period is at most three years"}});
   q.org_unit_id = org_unit_id;
   return q;
@@ -251,7 +241,7 @@ AnalysisQuery read_period(const std::optional<std::string>& from, const std::opt
 bj::object analysis(Connection& conn, const auth::Principal& p, const AnalysisQuery& q, Millis now, const std::string& lang) {
   require_permission(p, auth::Permission::claim_read);
   const bool zh = lang != "en";
-  const Period current{shanghai_midnight_of(q.from), shanghai_midnight_of(q.to) + kDay};
+  const Period current{shanghai_midnight(q.from), shanghai_midnight(q.to) + kDay};
   const Period previous{current.from - (current.to - current.from), current.from};
   const auto groups_now = tally_groups(conn, p, current, q.org_unit_id, q.group_by);
   const auto groups_before = tally_groups(conn, p, previous, q.org_unit_id, q.group_by);

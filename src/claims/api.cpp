@@ -28,7 +28,7 @@ using http::ok;
 std::optional<Millis> query_instant(const http::Request& req, const std::string& name, bool end_of_date) {
   auto text = http::query_text(req, name, 40);
   if (!text) return std::nullopt;
-  if (is_valid_date(*text)) return parse_iso_instant(*text + "T00:00:00+08:00", name) + (end_of_date ? 86'400'000 : 0);
+  if (is_valid_date(*text)) return shanghai_midnight(*text, name) + (end_of_date ? 86'400'000 : 0);
   return parse_iso_instant(*text, name);
 }
 
@@ -262,11 +262,6 @@ AnalysisQuery analysis_query(const http::Request& req) {
                      http::query_int(req, "org_unit_id"), now_millis());
 }
 
-std::string lang_of(const http::Request& req) {
-  auto lang = http::query_text(req, "lang", 5);
-  if (lang) return *lang == "en" ? "en" : "zh";
-  return req.header("accept-language").rfind("en", 0) == 0 ? "en" : "zh";
-}
 
 bj::object codes() {
   auto list = [](const std::vector<std::string>& v) {
@@ -325,12 +320,12 @@ void register_routes(http::Router& router, auth::Guard& guard) {
   router.get("/api/v1/claims/analysis", [g](RouteContext& c) {
     auto p = g->require(c.request, Permission::claim_read);
     auto q = analysis_query(c.request);
-    return g->db().read([&](Connection& conn) { return ok(analysis(conn, p, q, now_millis(), lang_of(c.request))); });
+    return g->db().read([&](Connection& conn) { return ok(analysis(conn, p, q, now_millis(), http::lang_of(c.request))); });
   });
   router.get("/api/v1/claims/analysis/export", [g](RouteContext& c) {
     auto p = g->require(c.request, Permission::claim_read);
     auto q = analysis_query(c.request);
-    const std::string lang = lang_of(c.request);
+    const std::string lang = http::lang_of(c.request);
     auto result = g->db().read([&](Connection& conn) { return analysis(conn, p, q, now_millis(), lang); });
     Response r = Response::xlsx(analysis_xlsx(result, lang != "en"), "claims-analysis-" + q.from + "-" + q.to + ".xlsx");
     g->db().transaction([&](Connection& conn) {

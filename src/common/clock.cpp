@@ -132,4 +132,8 @@ Millis parse_iso_instant(const std::string& text, const std::string& field) {
   return days * 86400000 + ((hh * 60 + mm) * 60 + ss) * 1000LL + ms - offset;
 }
 
+Millis shanghai_midnight(const std::string& yyyy_mm_dd, const std::string& field) {
+  return parse_iso_instant(yyyy_mm_dd + "T00:00:00+08:00", field);
+}
+
 }  // namespace lianxin

@@ -64,7 +64,8 @@ const std::vector<CodeLabel>& notice_types() {
                                               {"limitation", "限电/有序用电通知", "Power limitation notices"},
                                               {"claim", "诉求进展", "Claim progress"},
                                               {"bill", "账单与欠费", "Bills and arrears"},
-                                              {"report", "用电分析报告", "Usage reports"}};
+                                              {"report", "用电分析报告", "Usage reports"},
+                                              {"expansion", "业扩办理进度", "Business expansion progress"}};
   return list;
 }
 const std::vector<CodeLabel>& customer_statuses() {

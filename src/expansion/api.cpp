@@ -1,7 +1,12 @@
 #include "expansion/api.hpp"
 
+#include "audit/audit.hpp"
 #include "common/clock.hpp"
+#include "common/errors.hpp"
 #include "common/json.hpp"
+#include "expansion/analysis.hpp"
+#include "expansion/import.hpp"
+#include "expansion/progress.hpp"
 #include "expansion/service.hpp"
 #include "http/json_response.hpp"
 #include "http/params.hpp"
@@ -30,6 +35,11 @@ Response command(auth::Guard& g, RouteContext& c, int status, F&& f) {
   });
 }
 
+AnalysisQuery analysis_query(const http::Request& req) {
+  return read_analysis_query(http::query_text(req, "from", 10), http::query_text(req, "to", 10), http::query_text(req, "kind", 30),
+                             http::query_text(req, "category", 30), now_millis());
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, auth::Guard& guard) {
@@ -38,6 +48,37 @@ void register_routes(http::Router& router, auth::Guard& guard) {
   router.get("/api/v1/expansion/rule-sets", [g](RouteContext& c) {
     g->require(c.request, Permission::customer_read);
     return ok(rule_sets_json());
+  });
+  router.get("/api/v1/expansion/analysis", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_read);
+    auto q = analysis_query(c.request);
+    return g->db().read([&](Connection& conn) { return ok(analysis(conn, p, q, now_millis())); });
+  });
+  router.get("/api/v1/expansion/analysis/export", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_export);
+    auto q = analysis_query(c.request);
+    auto result = g->db().read([&](Connection& conn) { return analysis(conn, p, q, now_millis()); });
+    Response r = Response::xlsx(analysis_xlsx(result, http::lang_of(c.request) != "en"),
+                                "expansion-analysis-" + q.from + "-" + q.to + ".xlsx");
+    g->db().transaction([&](Connection& conn) {
+      audit::record_export(conn, p.actor(), "expansion_analysis", result.at("totals").as_object().at("applications").as_int64(),
+                           c.request.target);
+    });
+    return r;
+  });
+  router.get("/api/v1/expansion/imports/template", [g](RouteContext& c) {
+    g->require(c.request, Permission::expansion_work);
+    const std::string format = http::query_text(c.request, "format", 10).value_or("xlsx");
+    if (format == "csv")
+      return Response::attachment(import_template_csv(), "text/csv; charset=utf-8", "lianxin-expansion-template.csv");
+    if (format != "xlsx") throw AppError(ErrorCode::validation_failed, "invalid format", {{"format", "must be csv or xlsx"}});
+    return Response::xlsx(import_template_xlsx(), "lianxin-expansion-template.xlsx");
+  });
+  router.post("/api/v1/expansion/imports", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::expansion_work);
+    const std::string file_name = http::query_text(c.request, "file_name", 200).value_or("");
+    return g->db().transaction(
+        [&](Connection& conn) { return ok(import_applications(conn, p, c.request.body, file_name, now_millis())); });
   });
   router.post(base, [g](RouteContext& c) {
     auto p = g->require(c.request, Permission::expansion_work);
@@ -63,6 +104,23 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     auto p = g->require(c.request, Permission::customer_read);
     const std::int64_t id = http::path_id(c);
     return g->db().read([&](Connection& conn) { return ok(detail(conn, p, id, now_millis())); });
+  });
+  router.get(base + "/{id}/progress", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_read);
+    const std::int64_t id = http::path_id(c);
+    return g->db().read([&](Connection& conn) { return ok(progress(conn, p, id, now_millis())); });
+  });
+  router.get(base + "/{id}/progress.pdf", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_read);
+    const std::int64_t id = http::path_id(c);
+    auto pr = g->db().read([&](Connection& conn) { return progress(conn, p, id, now_millis()); });
+    return Response::attachment(progress_pdf(pr, http::lang_of(c.request) != "en"), "application/pdf",
+                                "progress-" + std::string(pr.at("number").as_string()) + ".pdf");
+  });
+  router.post(base + "/{id}/progress/sms", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::expansion_work);
+    const std::int64_t id = http::path_id(c);
+    return g->db().transaction([&](Connection& conn) { return ok(send_progress_sms(conn, p, id, now_millis())); });
   });
   router.post(base + "/{id}/stages/{stage}/finish", [g](RouteContext& c) {
     const std::string stage = c.param("stage");

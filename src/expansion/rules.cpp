@@ -195,4 +195,43 @@ std::optional<std::string> finish_problem(const std::vector<StageStep>& plan, co
   return std::nullopt;
 }
 
+std::string stage_label(const std::string& code, bool zh) {
+  struct Label {
+    const char *code, *zh, *en;
+  };
+  static const Label labels[] = {{"acceptance", "受理", "Acceptance"},
+                                 {"survey", "现场勘查", "Site survey"},
+                                 {"plan_reply", "供电方案答复", "Supply plan reply"},
+                                 {"design_review", "设计审查", "Design review"},
+                                 {"mid_inspection", "中间检查", "Mid-construction inspection"},
+                                 {"completion_inspection", "竣工检验", "Completion inspection"},
+                                 {"connection", "装表接电", "Metering and connection"}};
+  for (auto& l : labels)
+    if (code == l.code) return zh ? l.zh : l.en;
+  return code;
+}
+
+const std::vector<Stage>& all_stages() {
+  static const std::vector<Stage> all = {Stage::acceptance,     Stage::survey,
+                                         Stage::plan_reply,     Stage::design_review,
+                                         Stage::mid_inspection, Stage::completion_inspection,
+                                         Stage::connection};
+  return all;
+}
+
+Summary summarize(std::vector<double>& values) {
+  Summary s;
+  s.count = values.size();
+  if (values.empty()) return s;
+  double sum = 0;
+  for (double v : values) sum += v;
+  s.avg = sum / static_cast<double>(values.size());
+  // nearest rank: ceil(0.9 n), 1-based
+  const std::size_t rank = (values.size() * 9 + 9) / 10;
+  auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  s.p90 = *nth;
+  return s;
+}
+
 }  // namespace lianxin::expansion

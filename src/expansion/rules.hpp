@@ -24,6 +24,10 @@ std::optional<Kind> kind_from(const std::string& code);
 std::optional<Category> category_from(const std::string& code);
 std::optional<Stage> stage_from(const std::string& code);
 bool is_high_voltage(Category c);
+// The stage's name for people: 受理, 现场勘查 … (zh) or Acceptance, Site survey … (en); the code
+// itself when unknown.
+std::string stage_label(const std::string& code, bool zh = true);
+const std::vector<Stage>& all_stages();  // in process order
 
 // What starts a stage: the supplier starts it as soon as the previous stage is done, or it waits
 // for the customer (design documents submitted, construction finished and reported); the time in
@@ -72,5 +76,14 @@ Verdict judge(const std::string& rule_set, Category category, const std::vector<
 // nullopt when `stage` is the running one. `done` lists the stages finished so far, in order.
 std::optional<std::string> finish_problem(const std::vector<StageStep>& plan, const std::vector<Stage>& done, Stage stage,
                                           const std::string& finished_on, const std::string& today);
+
+// Average and 90th percentile of a set of durations (working days). The percentile is the
+// nearest-rank one: the smallest value with at least 90 % of the values at or below it. Reorders
+// `values`; an empty set gives count 0 and zeros.
+struct Summary {
+  std::size_t count = 0;
+  double avg = 0, p90 = 0;
+};
+Summary summarize(std::vector<double>& values);
 
 }  // namespace lianxin::expansion

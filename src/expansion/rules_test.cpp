@@ -85,4 +85,23 @@ TEST(ExpansionRules, StagesFinishInOrderOnceAndNotInTheFuture) {
                              "2026-10-08"));  // not a stage of this application
 }
 
+TEST(ExpansionRules, AverageAndNearestRankNinetiethPercentile) {
+  std::vector<double> none;
+  EXPECT_EQ(summarize(none).count, 0u);
+  std::vector<double> one{3.5};
+  EXPECT_DOUBLE_EQ(summarize(one).p90, 3.5);
+  // 1..10: the 9th smallest is the smallest with 90 % at or below it.
+  std::vector<double> ten{10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  auto s = summarize(ten);
+  EXPECT_EQ(s.count, 10u);
+  EXPECT_DOUBLE_EQ(s.avg, 5.5);
+  EXPECT_DOUBLE_EQ(s.p90, 9);
+  // 11 values: ceil(9.9) = 10th smallest.
+  std::vector<double> eleven{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  EXPECT_DOUBLE_EQ(summarize(eleven).p90, 10);
+  EXPECT_EQ(stage_label("plan_reply"), "供电方案答复");
+  EXPECT_EQ(stage_label("plan_reply", false), "Supply plan reply");
+  EXPECT_EQ(all_stages().size(), 7u);
+}
+
 }  // namespace lianxin::expansion

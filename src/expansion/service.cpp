@@ -9,6 +9,7 @@
 #include "common/json.hpp"
 #include "common/strings.hpp"
 #include "customers/service.hpp"
+#include "expansion/internal.hpp"
 #include "expansion/rules.hpp"
 #include "notify/notify.hpp"
 #include "timeline/timeline.hpp"
@@ -25,15 +26,6 @@ constexpr const char* kSubject = "expansion";
 constexpr double kDayMs = 86'400'000.0;
 
 void require(const auth::Principal& p, auth::Permission permission) { auth::require_permission(p, permission); }
-
-std::string stage_label(const std::string& code) {
-  static const std::map<std::string, std::string> labels = {
-      {"acceptance", "受理"},         {"survey", "现场勘查"},       {"plan_reply", "供电方案答复"},
-      {"design_review", "设计审查"},  {"mid_inspection", "中间检查"}, {"completion_inspection", "竣工检验"},
-      {"connection", "装表接电"}};
-  auto it = labels.find(code);
-  return it == labels.end() ? code : it->second;
-}
 
 struct App {
   std::int64_t id = 0, customer_id = 0;
@@ -201,7 +193,14 @@ std::int64_t create_application(Connection& conn, const auth::Principal& p, cons
   auto capacity = json::opt_int(body, "capacity_kva", v).value_or(0);
   auto rule_set = json::opt_string(body, "rule_set", v, 40);
   auto lead = json::opt_int(body, "lead_id", v);
+  auto given_number = json::opt_string(body, "number", v, 40);  // the marketing system's number, when it has one
   const Millis accepted = event_time(body, v, now, "accepted_at");
+  if (given_number) {
+    *given_number = trim(*given_number);
+    if (given_number->empty()) given_number.reset();
+    else if (conn.query_one("SELECT id FROM expansion_applications WHERE number = ?", {*given_number}))
+      v.add("number", "is used by another application already");
+  }
   auto kind = kind_from(kind_text);
   auto category = category_from(category_text);
   if (!kind_text.empty() && !kind)
@@ -223,14 +222,18 @@ std::int64_t create_application(Connection& conn, const auth::Principal& p, cons
   auto c = customers::require_visible(conn, p, customer);
   auto row = conn.query_one("SELECT org_unit_id, manager_id FROM customers WHERE id = ?", {customer});
   if (!lead) lead = row->opt_i64(1);  // the key account's manager leads its projects
-  const std::int64_t seq = conn.query_i64("SELECT COUNT(*) FROM expansion_applications") + 1;
-  char number[32];
-  std::snprintf(number, sizeof number, "YK%s%06lld", shanghai_date(accepted).substr(0, 4).c_str(), static_cast<long long>(seq));
+  std::string number;
+  if (given_number) number = *given_number;
+  for (std::int64_t seq = conn.query_i64("SELECT COUNT(*) FROM expansion_applications") + 1; number.empty(); ++seq) {
+    char generated[32];  // YK + year + sequence; an imported number of the same shape is stepped over
+    std::snprintf(generated, sizeof generated, "YK%s%06lld", shanghai_date(accepted).substr(0, 4).c_str(), static_cast<long long>(seq));
+    if (!conn.query_one("SELECT id FROM expansion_applications WHERE number = ?", {std::string(generated)})) number = generated;
+  }
   const std::int64_t id = conn.insert_returning_id(
       "INSERT INTO expansion_applications(number, customer_id, org_unit_id, org_path, kind, category, capacity_kva, rule_set, title, "
       "status, current_stage, holder, lead_id, created_by, created_at, accepted_at) VALUES (?,?,?,?,?,?,?,?,?,'open',NULL,'supplier',?,?,?,?) "
       "RETURNING id",
-      {std::string(number), customer, row->i64(0), c.org_path, kind_text, category_text, capacity, *rule_set, title,
+      {number, customer, row->i64(0), c.org_path, kind_text, category_text, capacity, *rule_set, title,
        lead ? Value(*lead) : storage::null_value(), p.user_id, now, accepted});
   const auto plan = stages_for(*kind, *category);
   for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -463,17 +466,28 @@ bj::object detail(Connection& conn, const auth::Principal& p, std::int64_t id, M
                     {"pauses", std::move(reasons)}};
 }
 
-bj::object list_applications(Connection& conn, const auth::Principal& p, const ListFilter& f, std::int64_t limit, std::int64_t offset,
-                             Millis now) {
-  require(p, auth::Permission::customer_read);
-  Params params;
-  std::string where = " WHERE " + storage::path_prefix_condition(conn.backend(), "a.org_path", p.org_path, params);
+namespace internal {
+
+std::string visible_condition(Connection& conn, const auth::Principal& p, Params& params, bool& needs_customer) {
+  std::string where = storage::path_prefix_condition(conn.backend(), "a.org_path", p.org_path, params);
   auto scope = auth::customer_scope(p);
+  needs_customer = scope.manager_id.has_value();
   if (scope.manager_id) {
     where += " AND (a.lead_id = ? OR " + auth::managed_by_condition(scope, "c") + ")";
     params.push_back(p.user_id);
     for (auto id : auth::managed_by_params(scope)) params.push_back(id);
   }
+  return where;
+}
+
+}  // namespace internal
+
+bj::object list_applications(Connection& conn, const auth::Principal& p, const ListFilter& f, std::int64_t limit, std::int64_t offset,
+                             Millis now) {
+  require(p, auth::Permission::customer_read);
+  Params params;
+  bool needs_customer = false;
+  std::string where = " WHERE " + internal::visible_condition(conn, p, params, needs_customer);
   if (f.mine) {
     where += " AND (a.lead_id = ? OR EXISTS (SELECT 1 FROM expansion_stages s WHERE s.application_id = a.id AND s.status = 'running' "
              "AND s.assignee_id = ?))";
@@ -525,13 +539,11 @@ bj::object list_applications(Connection& conn, const auth::Principal& p, const L
 bj::object rule_sets_json() {
   bj::array sets;
   const Category categories[] = {Category::residential, Category::low_voltage, Category::hv_single, Category::hv_dual, Category::hv_110kv};
-  const Stage all[] = {Stage::acceptance, Stage::survey, Stage::plan_reply, Stage::design_review, Stage::mid_inspection,
-                       Stage::completion_inspection, Stage::connection};
   for (auto& r : rule_sets()) {
     bj::object limits;
     for (Category c : categories) {
       bj::object per;
-      for (Stage s : all)
+      for (Stage s : all_stages())
         if (auto l = stage_limit(r.code, c, s)) per[stage_code(s)] = *l;
       if (auto t = total_limit(r.code, c)) per["total"] = *t;
       limits[category_code(c)] = std::move(per);

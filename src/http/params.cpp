@@ -80,4 +80,9 @@ Response file_download(std::string bytes, const std::string& content_type, const
   return r;
 }
 
+std::string lang_of(const Request& req) {
+  if (auto lang = query_text(req, "lang", 5)) return *lang == "en" ? "en" : "zh";
+  return to_lower_ascii(req.header("accept-language")).rfind("en", 0) == 0 ? "en" : "zh";
+}
+
 }  // namespace lianxin::http

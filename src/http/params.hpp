@@ -17,6 +17,10 @@ std::optional<std::int64_t> query_int(const Request& req, const std::string& nam
 std::optional<bool> query_bool(const Request& req, const std::string& name);
 std::optional<std::string> query_text(const Request& req, const std::string& name, std::size_t max_len = 200);
 
+// The language of a document for people (an export, a printable notice): "en" when ?lang=en or
+// the browser prefers English, otherwise "zh".
+std::string lang_of(const Request& req);
+
 struct Paging {
   std::int64_t page = 1;
   std::int64_t page_size = 20;

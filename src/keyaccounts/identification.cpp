@@ -8,6 +8,7 @@
 #include "auth/rules.hpp"
 #include "common/errors.hpp"
 #include "common/json.hpp"
+#include "org/tree.hpp"
 #include "common/memory.hpp"
 #include "common/strings.hpp"
 #include "customers/service.hpp"
@@ -140,23 +141,8 @@ std::int64_t run_identification(Connection& conn, const auth::Principal& p, std:
   const Rules rules = load_rules(conn);
 
   // The bureau of every org unit: its nearest county or city ancestor (or the company itself).
-  struct Unit {
-    std::int64_t parent = 0;
-    std::string kind;
-  };
-  std::map<std::int64_t, Unit> units;
-  for (auto& r : conn.query("SELECT id, parent_id, kind FROM org_units")) units[r.i64(0)] = {r.is_null(1) ? 0 : r.i64(1), r.str(2)};
-  std::unordered_map<std::int64_t, std::int64_t> bureau_cache;  // per org unit, computed once
-  auto bureau_of = [&](std::int64_t id) {
-    auto cached = bureau_cache.find(id);
-    if (cached != bureau_cache.end()) return cached->second;
-    std::int64_t at = id;
-    for (auto it = units.find(at); it != units.end() && it->second.kind != "county" && it->second.kind != "city" && it->second.parent;
-         it = units.find(at))
-      at = it->second.parent;
-    bureau_cache[id] = at;
-    return at;
-  };
+  const org::Tree tree = org::Tree::load(conn);
+  auto bureau_of = [&](std::int64_t id) { return tree.bureau_of(id); };
 
   // Facts. Consumption, billed and paid come from the bills (customer_year_usage, kept by the bill
   // import): annual = year-1, previous = year-2, billed and paid of year-1; a customer without
