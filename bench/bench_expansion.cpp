@@ -43,6 +43,7 @@ void build(const std::string& url, int applications, Millis now) {
   demo.key_accounts = 50;
   demo.claims = 0;
   demo.key_service = false;
+  demo.expansion = 0;
   app::seed_demo(*db, demo);
   std::mt19937 rng(11);
   db->transaction([&](storage::Connection& conn) {

@@ -8,8 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/model.hpp"
-#include "storage/db.hpp"
+#include "app/demo.hpp"
 
 namespace lianxin::bench {
 
@@ -51,19 +50,7 @@ inline std::string option(int argc, char** argv, const std::string& name, const 
   return fallback;
 }
 
-// The seeded administrator ('admin') as a principal of the whole company, for calling services directly.
-inline auth::Principal admin_principal(storage::Database& db) {
-  auto admin = db.read([](storage::Connection& conn) {
-    return conn.query_one("SELECT u.id, u.org_unit_id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.username = 'admin'");
-  });
-  auth::Principal p;
-  p.user_id = admin->i64(0);
-  p.username = "admin";
-  p.role = auth::Role::administrator;
-  p.org_unit_id = admin->i64(1);
-  p.org_path = admin->str(2);
-  p.all_customers_in_scope = true;
-  return p;
-}
+// The seeded administrator as a principal of the whole company, for calling services directly.
+inline auth::Principal admin_principal(storage::Database& db) { return *app::demo_admin(db); }
 
 }  // namespace lianxin::bench

@@ -347,6 +347,23 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
   seed_demo_claims(db, o.seed, o.claims);
   seed_demo_bills(db, o.seed);
   if (o.key_service) seed_demo_key_service(db, o.seed);
+  seed_demo_expansion(db, o.seed, o.expansion);
+}
+
+std::optional<auth::Principal> demo_admin(storage::Database& db) {
+  auto row = db.read([](storage::Connection& conn) {
+    return conn.query_one("SELECT u.id, u.org_unit_id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.username = 'admin'");
+  });
+  if (!row) return std::nullopt;
+  auth::Principal admin;
+  admin.user_id = row->i64(0);
+  admin.username = "demo";
+  admin.display_name = "系统管理员";
+  admin.role = auth::Role::administrator;
+  admin.org_unit_id = row->i64(1);
+  admin.org_path = row->str(2);
+  admin.all_customers_in_scope = true;
+  return admin;
 }
 
 }  // namespace lianxin::app

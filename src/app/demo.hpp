@@ -1,6 +1,9 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "auth/model.hpp"
 
 #include "storage/db.hpp"
 
@@ -12,6 +15,7 @@ struct DemoOptions {
   int key_accounts = 500;
   int claims = 300;  // demo claims of the last two months, in every state
   bool key_service = true;  // programmes, visits, plans, equipment of the key accounts (API tests start without)
+  int expansion = 240;      // business-expansion applications of the last ten months (API tests start without)
   std::string password = "Lianxin@2026";
 };
 
@@ -27,5 +31,13 @@ void seed_demo_bills(storage::Database& db, std::uint64_t seed);
 // Tiers, packages, teams, this year's 五个一 programmes in every stage, visits and action items,
 // emergency plans with drills, usage plans and equipment, through the key-account service.
 void seed_demo_key_service(storage::Database& db, std::uint64_t seed);
+
+// Business-expansion applications accepted over the last ten months, worked through the expansion
+// service with real times: stages finished early or late, customer-started stages, pauses.
+void seed_demo_expansion(storage::Database& db, std::uint64_t seed, int count);
+
+// The seeded administrator as the principal the demo works as ("demo" in the audit log), with the
+// whole company in scope; nullopt before the demo org exists.
+std::optional<auth::Principal> demo_admin(storage::Database& db);
 
 }  // namespace lianxin::app

@@ -78,17 +78,9 @@ void seed_demo_bills(storage::Database& db, std::uint64_t seed) {
   auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(engine); };
   seed_group_trees(db, engine);
 
-  auth::Principal admin;
-  auto admin_row = db.read([](Connection& conn) {
-    return conn.query_one("SELECT u.id, u.org_unit_id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.username = 'admin'");
-  });
-  if (!admin_row) return;
-  admin.user_id = admin_row->i64(0);
-  admin.username = "demo";
-  admin.role = auth::Role::administrator;
-  admin.org_unit_id = admin_row->i64(1);
-  admin.org_path = admin_row->str(2);
-  admin.all_customers_in_scope = true;
+  const auto found_admin = demo_admin(db);
+  if (!found_admin) return;
+  const auth::Principal& admin = *found_admin;
 
   // Every account of the key accounts and of the group members, with its share of the customer's
   // annual consumption.

@@ -74,17 +74,9 @@ void seed_demo_claims(storage::Database& db, std::uint64_t seed, int count) {
   });
 
   // The demo is worked by an administrator principal named "demo"; the audit log says so.
-  auth::Principal admin;
-  auto admin_row = db.read([](Connection& conn) {
-    return conn.query_one("SELECT u.id, u.org_unit_id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.username = 'admin'");
-  });
-  if (!admin_row) return;
-  admin.user_id = admin_row->i64(0);
-  admin.username = "demo";
-  admin.role = auth::Role::administrator;
-  admin.org_unit_id = admin_row->i64(1);
-  admin.org_path = admin_row->str(2);
-  admin.all_customers_in_scope = true;
+  const auto found_admin = demo_admin(db);
+  if (!found_admin) return;
+  const auth::Principal& admin = *found_admin;
 
   std::vector<std::int64_t> customers = db.read([](Connection& conn) {
     std::vector<std::int64_t> ids;

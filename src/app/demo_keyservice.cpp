@@ -26,17 +26,10 @@ void seed_demo_key_service(storage::Database& db, std::uint64_t seed) {
   std::mt19937_64 rng(seed ^ 0x5eed5u);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
   const Millis now = now_millis();
+  const auto admin = demo_admin(db);
+  if (!admin) return;
   db.transaction([&](Connection& conn) {
-    auto admin = conn.query_one("SELECT u.id, o.path, u.org_unit_id FROM users u JOIN org_units o ON o.id = u.org_unit_id "
-                                "WHERE u.username = 'admin'");
-    if (!admin) return 0;
-    auth::Principal p;
-    p.user_id = admin->i64(0);
-    p.username = "admin";
-    p.display_name = "系统管理员";
-    p.role = auth::Role::administrator;
-    p.org_path = admin->str(1);
-    p.org_unit_id = admin->i64(2);
+    const auth::Principal& p = *admin;
 
     // Service packages and the key accounts, largest first.
     const auto basic = keyaccounts::create_package(

@@ -31,6 +31,7 @@ inline std::unique_ptr<app::Instance> make_instance(const std::string& url) {
     demo.key_accounts = 40;
     demo.claims = 0;
     demo.key_service = false;  // the key-account service tests start from generated programmes only
+    demo.expansion = 0;        // the business-expansion tests create their own applications
     app::seed_demo(instance->db(), demo);
   }
   return instance;
