@@ -91,7 +91,7 @@ bj::object progress(Connection& conn, const auth::Principal& p, std::int64_t id,
     phone = str(contact.as_object(), "phone");
   }
   const std::string sms = "【连心】" + str(d, "customer_name") + "：您的业扩申请" + str(d, "number") + "（" + str(d, "title") + "）" +
-                          next + (lead.empty() ? "" : "如有疑问请联系客户经理" + lead + phone + "。");
+                          next + (lead.empty() ? "" : "如有疑问请联系客户经理" + lead + (phone.empty() ? "" : "（" + phone + "）") + "。");
   return bj::object{{"id", id},
                     {"number", d.at("number")},
                     {"customer_name", d.at("customer_name")},
@@ -161,7 +161,8 @@ bj::object send_progress_sms(Connection& conn, const auth::Principal& p, std::in
     n.address = r.str(2);
     n.kind = "expansion_progress";
     n.params = {{"customer", str(pr, "customer_name")}, {"number", str(pr, "number")}, {"title", str(pr, "title")},
-                {"progress", progress_text},          {"lead", lead},                 {"phone", phone}};
+                {"progress", progress_text},          {"lead", lead},
+                {"phone", phone.empty() ? "" : "（" + phone + "）"}};
     n.ref_entity = "expansion_application";
     n.ref_id = std::to_string(id);
     n.dedupe_key = "expansion_progress:" + std::to_string(id) + ":v" + std::to_string(app->i64(1)) + ":c" + std::to_string(r.i64(0));

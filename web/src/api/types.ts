@@ -38,6 +38,8 @@ export type Permission =
   | 'programme.signoff'
   | 'bill.import'
   | 'expansion.work'
+  | 'outage.plan'
+  | 'outage.approve'
 
 export interface SessionUser {
   id: number

@@ -3,6 +3,8 @@ import zhCN, { type MessageSchema } from './locales/zh-CN'
 import en from './locales/en'
 import billingZhCN, { type BillingMessages } from './locales/billing.zh-CN'
 import billingEn from './locales/billing.en'
+import expansionZhCN, { type ExpansionMessages } from './locales/expansion.zh-CN'
+import expansionEn from './locales/expansion.en'
 
 export type AppLocale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'lianxin.locale'
@@ -12,14 +14,18 @@ function initialLocale(): AppLocale {
   return saved === 'en' ? 'en' : 'zh-CN'
 }
 
-// The billing messages live in their own files, merged here under `billing`.
-type AppMessages = MessageSchema & { billing: BillingMessages }
+// The billing and business-expansion messages live in their own files, merged here under
+// `billing` and `expansion`.
+type AppMessages = MessageSchema & { billing: BillingMessages; expansion: ExpansionMessages }
 
 export const i18n = createI18n<[AppMessages], AppLocale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, billing: billingZhCN }, en: { ...en, billing: billingEn } },
+  messages: {
+    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN },
+    en: { ...en, billing: billingEn, expansion: expansionEn },
+  },
 })
 
 export function currentLocale(): AppLocale {

@@ -121,6 +121,36 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.keyAccountIdentification', permission: 'customer.read' },
   },
   {
+    path: 'expansion',
+    name: 'expansion',
+    component: () => import('@/views/expansion/index.vue'),
+    meta: { title: 'expansion.menu.list', permission: 'customer.read' },
+  },
+  {
+    path: 'expansion/mine',
+    name: 'expansion-mine',
+    component: () => import('@/views/expansion/mine.vue'),
+    meta: { title: 'expansion.menu.mine', permission: 'expansion.work' },
+  },
+  {
+    path: 'expansion/analysis',
+    name: 'expansion-analysis',
+    component: () => import('@/views/expansion/analysis.vue'),
+    meta: { title: 'expansion.menu.analysis', permission: 'customer.read' },
+  },
+  {
+    path: 'expansion/import',
+    name: 'expansion-import',
+    component: () => import('@/views/expansion/import.vue'),
+    meta: { title: 'expansion.menu.import', permission: 'expansion.work' },
+  },
+  {
+    path: 'expansion/:id(\\d+)',
+    name: 'expansion-detail',
+    component: () => import('@/views/expansion/detail.vue'),
+    meta: { title: 'expansion.menu.detail', permission: 'customer.read' },
+  },
+  {
     path: 'calendar/deadline',
     name: 'deadline',
     component: () => import('@/views/calendar/deadline.vue'),

@@ -160,6 +160,8 @@ const en: MessageSchema = {
     'programme.signoff': 'Sign off 五个一 programmes',
     'bill.import': 'Import bills',
     'expansion.work': 'Business expansion work (applications, stages, pauses)',
+    'outage.plan': 'Plan outages and import the supply topology',
+    'outage.approve': 'Approve outages (also over lead-time shortfalls)',
   },
   orgKinds: {
     company: 'Company',
@@ -261,6 +263,7 @@ const en: MessageSchema = {
       visit: 'Visit',
       message: 'Message',
       claim: 'Claim',
+      expansion: 'Business expansion',
     },
     titles: {
       customer_created: 'Customer created',
@@ -279,6 +282,7 @@ const en: MessageSchema = {
       interactions: 'Interactions',
       import: 'Import',
       claims: 'Claims',
+      expansion: 'Business expansion',
     },
     allKinds: 'All kinds',
     title: 'Title',
@@ -296,6 +300,7 @@ const en: MessageSchema = {
     logged: 'Logged',
     empty: 'No history yet',
     openClaim: 'Open claim',
+    openExpansion: 'Open application',
   },
   lookup: {
     title: 'Caller lookup',
@@ -439,6 +444,8 @@ const en: MessageSchema = {
       claim_dispatched: 'Claim dispatched',
       claim_chased: 'Claim chased',
       claim_returned: 'Claim returned',
+      expansion_reminder: 'Expansion stage due soon',
+      expansion_breach: 'Expansion stage overdue',
     },
     kindHints: {
       claim_reminder: 'A deadline is about to expire',
@@ -447,6 +454,8 @@ const en: MessageSchema = {
       claim_dispatched: 'A claim was dispatched or transferred to you or your department',
       claim_chased: 'The customer chased a claim you handle',
       claim_returned: 'A department returned a claim (to the dispatchers)',
+      expansion_reminder: 'A business-expansion stage you are responsible for is due soon',
+      expansion_breach: 'A business-expansion stage you are responsible for is past its limit',
     },
     channels: {
       in_app: 'In-app',

@@ -160,6 +160,8 @@ const zhCN = {
     'programme.signoff': '五个一计划签字确认',
     'bill.import': '电费账单导入',
     'expansion.work': '业扩报装办理（申请、环节、暂停）',
+    'outage.plan': '停电计划编制与供电拓扑导入',
+    'outage.approve': '停电计划审批（含告知提前量不足时）',
   },
   orgKinds: {
     company: '公司',
@@ -261,6 +263,7 @@ const zhCN = {
       visit: '走访',
       message: '消息',
       claim: '工单',
+      expansion: '业扩报装',
     },
     titles: {
       customer_created: '新建客户档案',
@@ -279,6 +282,7 @@ const zhCN = {
       interactions: '接触记录',
       import: '数据导入',
       claims: '诉求工单',
+      expansion: '业扩报装',
     },
     allKinds: '全部类型',
     title: '标题',
@@ -296,6 +300,7 @@ const zhCN = {
     logged: '已记录',
     empty: '暂无服务轨迹',
     openClaim: '查看工单',
+    openExpansion: '查看业扩申请',
   },
   lookup: {
     title: '来电弹屏',
@@ -439,6 +444,8 @@ const zhCN = {
       claim_dispatched: '工单派发',
       claim_chased: '工单催办',
       claim_returned: '工单退单',
+      expansion_reminder: '业扩环节时限预警',
+      expansion_breach: '业扩环节超时',
     },
     kindHints: {
       claim_reminder: '处理时限即将到期',
@@ -447,6 +454,8 @@ const zhCN = {
       claim_dispatched: '工单派发或转派给您或您的部门',
       claim_chased: '客户对您处理的工单催办',
       claim_returned: '责任部门退回工单（通知调度）',
+      expansion_reminder: '您负责的业扩环节时限即将到期',
+      expansion_breach: '您负责的业扩环节已超出时限',
     },
     channels: {
       in_app: '站内消息',
