@@ -9,6 +9,7 @@
 #include "claims/service.hpp"
 #include "expansion/api.hpp"
 #include "expansion/service.hpp"
+#include "outages/api.hpp"
 #include "jobs/scheduler.hpp"
 #include "keyaccounts/service.hpp"
 #include "keyaccounts/api.hpp"
@@ -58,6 +59,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   keyaccounts::register_routes(router, *impl_->guard);
   billing::register_routes(router, *impl_->guard);
   expansion::register_routes(router, *impl_->guard);
+  outages::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;

@@ -43,6 +43,8 @@ enum class Permission {
   programme_signoff,   // sign off a key account's yearly "五个一" programme (a leader)
   bill_import,         // import monthly bills and payments from the billing system
   expansion_work,      // register business-expansion applications, finish stages, record pauses
+  outage_plan,         // import the supply topology, plan outages and their notices (the outage planner)
+  outage_approve,      // approve outages, also over lead-time shortfalls with a justification (a leader)
 };
 
 // Who is acting, for the audit log and the timeline.

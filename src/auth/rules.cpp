@@ -61,6 +61,8 @@ const char* permission_code(Permission p) {
     case Permission::programme_signoff: return "programme.signoff";
     case Permission::bill_import: return "bill.import";
     case Permission::expansion_work: return "expansion.work";
+    case Permission::outage_plan: return "outage.plan";
+    case Permission::outage_approve: return "outage.approve";
   }
   return "";
 }
@@ -72,10 +74,10 @@ const std::vector<Permission>& permissions_of(Role role) {
       P::interaction_write, P::user_admin, P::org_admin, P::apikey_admin, P::audit_read, P::reference_read,
       P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin,
       P::keyaccount_review, P::keyaccount_approve, P::keyaccount_manage, P::keyaccount_service, P::programme_signoff,
-      P::bill_import, P::expansion_work};
+      P::bill_import, P::expansion_work, P::outage_plan, P::outage_approve};
   static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read,
                                         P::claim_read, P::claim_dispatch, P::keyaccount_approve, P::keyaccount_service,
-                                        P::programme_signoff};
+                                        P::programme_signoff, P::outage_approve};
   static const std::vector<P> marketing = {P::customer_read, P::customer_write, P::customer_import, P::customer_export,
                                            P::customer_merge, P::interaction_write, P::reference_read, P::claim_read,
                                            P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin,
@@ -88,7 +90,7 @@ const std::vector<Permission>& permissions_of(Role role) {
                                             P::claim_intake, P::claim_dispatch, P::claim_callback};
   static const std::vector<P> handler = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,
                                          P::claim_handle, P::expansion_work};
-  static const std::vector<P> planner = {P::customer_read, P::customer_export, P::reference_read, P::claim_read};
+  static const std::vector<P> planner = {P::customer_read, P::customer_export, P::reference_read, P::claim_read, P::outage_plan};
   static const std::vector<P> auditor = {P::customer_read, P::audit_read, P::reference_read, P::claim_read};
   switch (role) {
     case Role::administrator: return administrator;

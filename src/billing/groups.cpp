@@ -23,25 +23,7 @@ using storage::Row;
 
 namespace {
 
-constexpr std::size_t kChunk = 500;
 constexpr int kMaxDepth = 20;  // a group tree deeper than this is a data error; cycles stop here too
-
-std::string placeholders(std::size_t n) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s + ")";
-}
-
-// Runs `fn(sql_in_list, params)` over `ids` in chunks; `before`/`after` params around the list.
-template <class Fn>
-void chunked(const std::vector<std::int64_t>& ids, const Params& before, Fn&& fn) {
-  for (std::size_t start = 0; start < ids.size(); start += kChunk) {
-    const std::size_t n = std::min(kChunk, ids.size() - start);
-    Params params = before;
-    params.insert(params.end(), ids.begin() + static_cast<std::ptrdiff_t>(start), ids.begin() + static_cast<std::ptrdiff_t>(start + n));
-    fn(placeholders(n), params);
-  }
-}
 
 struct Member {
   std::int64_t id = 0, parent = 0, org_unit_id = 0;
@@ -101,7 +83,7 @@ Tree load_tree(Connection& conn, const auth::Principal& p, std::int64_t group_id
   std::vector<std::int64_t> frontier{group_id};
   for (int depth = 1; depth <= kMaxDepth && !frontier.empty(); ++depth) {
     std::vector<std::int64_t> next;
-    chunked(frontier, {}, [&](const std::string& in, const Params& params) {
+    storage::for_id_chunks(frontier, {}, [&](const std::string& in, const Params& params) {
       for (auto& r : conn.query(std::string("SELECT ") + kMemberColumns + " FROM customers WHERE group_id IN " + in +
                                     " AND status <> 'merged' ORDER BY id",
                                 params)) {
@@ -223,7 +205,7 @@ bj::object group_360(Connection& conn, const auth::Principal& p, std::int64_t gr
     std::int64_t done = 0;
   };
   std::unordered_map<std::int64_t, Programme> programmes;
-  chunked(with_root, {}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(with_root, {}, [&](const std::string& in, const Params& params) {
     for (auto& r : conn.query("SELECT customer_id, COUNT(*) FROM accounts WHERE customer_id IN " + in + " GROUP BY customer_id", params))
       accounts[r.i64(0)] = r.i64(1);
     for (auto& r : conn.query("SELECT customer_id, COUNT(*) FROM claims WHERE customer_id IN " + in +
@@ -231,7 +213,7 @@ bj::object group_360(Connection& conn, const auth::Principal& p, std::int64_t gr
                               params))
       claims[r.i64(0)] = r.i64(1);
   });
-  chunked(with_root, {std::int64_t{year}}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(with_root, {std::int64_t{year}}, [&](const std::string& in, const Params& params) {
     for (auto& r : conn.query("SELECT p.customer_id, p.status, (SELECT COUNT(*) FROM programme_items i WHERE i.programme_id = p.id "
                               "AND i.status = 'done') FROM programmes p WHERE p.year = ? AND p.customer_id IN " + in,
                               params))
@@ -356,7 +338,7 @@ Loaded load_statement(Connection& conn, const auth::Principal& p, std::int64_t g
   }
   std::vector<StatementLine> lines;
   std::unordered_map<std::int64_t, std::size_t> line_of_account;
-  chunked(ids, {period}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(ids, {period}, [&](const std::string& in, const Params& params) {
     for (auto& r : conn.query("SELECT a.id, a.account_no, a.name, a.customer_id FROM accounts a WHERE (a.status = 'active' OR EXISTS "
                               "(SELECT 1 FROM bills b WHERE b.account_id = a.id AND b.period = ?)) AND a.customer_id IN " + in,
                               params)) {
@@ -374,7 +356,7 @@ Loaded load_statement(Connection& conn, const auth::Principal& p, std::int64_t g
   });
   std::vector<std::int64_t> account_ids;
   for (auto& line : lines) account_ids.push_back(line.account_id);
-  chunked(account_ids, {period}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(account_ids, {period}, [&](const std::string& in, const Params& params) {
     for (auto& r : conn.query("SELECT account_id, kwh_sharp, kwh_peak, kwh_flat, kwh_valley, kwh_total, amount_fen, paid_fen, "
                               "arrears_fen FROM bills WHERE period = ? AND account_id IN " + in,
                               params)) {
@@ -449,7 +431,7 @@ bj::object reconciliation(Connection& conn, const auth::Principal& p, std::int64
 
   // The bills of the month summed in SQL per customer they were imported for, then per region.
   std::map<std::int64_t, Totals> imported;
-  chunked(customers, {period}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(customers, {period}, [&](const std::string& in, const Params& params) {
     for (auto& r : conn.query("SELECT customer_id, COUNT(*), SUM(kwh_sharp), SUM(kwh_peak), SUM(kwh_flat), SUM(kwh_valley), "
                               "SUM(kwh_total), SUM(amount_fen), SUM(paid_fen), SUM(arrears_fen) FROM bills WHERE period = ? "
                               "AND customer_id IN " + in + " GROUP BY customer_id",
@@ -511,14 +493,14 @@ bj::object reconciliation(Connection& conn, const auth::Principal& p, std::int64
   // Bills of the month recorded for another customer than the account's current one.
   bj::array moved;
   auto visible_customer = [&](const Row& r, std::size_t at) { return auth::customer_visible(p, r.str(at), r.opt_i64(at + 1), r.opt_i64(at + 2)); };
-  chunked(customers, {period}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(customers, {period}, [&](const std::string& in, const Params& params) {
     Params twice = params;  // period, the list, the list again
     twice.insert(twice.end(), params.begin() + 1, params.end());
     for (auto& r : conn.query("SELECT b.account_id, a.account_no, b.customer_id, bc.name, a.customer_id, ac.name, b.amount_fen, "
                               "bc.org_path, bc.manager_id, bc.backup_manager_id, ac.org_path, ac.manager_id, ac.backup_manager_id "
                               "FROM bills b JOIN accounts a ON a.id = b.account_id JOIN customers bc ON bc.id = b.customer_id "
                               "JOIN customers ac ON ac.id = a.customer_id WHERE b.period = ? AND a.customer_id <> b.customer_id "
-                              "AND (b.customer_id IN " + in + " OR a.customer_id IN " + placeholders(params.size() - 1) + ")",
+                              "AND (b.customer_id IN " + in + " OR a.customer_id IN " + storage::placeholders(params.size() - 1) + ")",
                               twice)) {
       if (!visible_customer(r, 7) || !visible_customer(r, 10)) continue;
       moved.push_back(bj::object{{"account_id", r.i64(0)},
@@ -534,7 +516,7 @@ bj::object reconciliation(Connection& conn, const auth::Principal& p, std::int64
   // Bills imported while the customer belonged to this group, whose customer has left it since.
   bj::array former;
   std::int64_t former_hidden = 0;
-  chunked(l.tree.group_ids(), {period}, [&](const std::string& in, const Params& params) {
+  storage::for_id_chunks(l.tree.group_ids(), {period}, [&](const std::string& in, const Params& params) {
     for (auto& r : conn.query("SELECT b.account_id, a.account_no, b.customer_id, c.name, c.group_id, g.name, b.batch_id, b.amount_fen, "
                               "c.org_path, c.manager_id, c.backup_manager_id FROM bills b JOIN accounts a ON a.id = b.account_id "
                               "JOIN customers c ON c.id = b.customer_id LEFT JOIN customers g ON g.id = c.group_id "

@@ -29,14 +29,8 @@ namespace {
 constexpr std::size_t kWriteChunk = 200;
 constexpr std::size_t kReadChunk = 500;
 
-std::string placeholders(std::size_t n) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s + ")";
-}
-
 std::string repeated_rows(std::size_t rows, std::size_t columns) {
-  const std::string one = placeholders(columns);
+  const std::string one = storage::placeholders(columns);
   std::string s;
   s.reserve(rows * (one.size() + 1));
   for (std::size_t i = 0; i < rows; ++i) {
@@ -169,7 +163,7 @@ ImportResult import_bills(Connection& conn, const auth::Principal& p, Source sou
       Params params(numbers.begin() + static_cast<std::ptrdiff_t>(start), numbers.begin() + static_cast<std::ptrdiff_t>(start + n));
       conn.query_each(
           "SELECT a.account_no, a.id, a.customer_id, c.org_path, c.manager_id, c.backup_manager_id, c.group_id FROM accounts a "
-          "JOIN customers c ON c.id = a.customer_id WHERE a.account_no IN " + placeholders(n),
+          "JOIN customers c ON c.id = a.customer_id WHERE a.account_no IN " + storage::placeholders(n),
           params, [&](const Row& r) {
             AccountRef ref;
             ref.id = r.i64(1);
@@ -215,7 +209,7 @@ ImportResult import_bills(Connection& conn, const auth::Principal& p, Source sou
       params.push_back(min_period);
       params.push_back(max_period);
       conn.query_each(std::string("SELECT account_id, period, customer_id, ") + kBillColumns + " FROM bills WHERE account_id IN " +
-                          placeholders(n) + " AND period >= ? AND period <= ?",
+                          storage::placeholders(n) + " AND period >= ? AND period <= ?",
                       params, [&](const Row& r) {
                         Existing e;
                         e.customer_id = r.i64(2);
@@ -315,7 +309,7 @@ ImportResult import_bills(Connection& conn, const auth::Principal& p, Source sou
     for (std::size_t start = 0; start < ids.size(); start += kReadChunk) {
       const std::size_t n = std::min(kReadChunk, ids.size() - start);
       Params params(ids.begin() + static_cast<std::ptrdiff_t>(start), ids.begin() + static_cast<std::ptrdiff_t>(start + n));
-      conn.execute("DELETE FROM customer_year_usage WHERE months <= 0 AND customer_id IN " + placeholders(n), params);
+      conn.execute("DELETE FROM customer_year_usage WHERE months <= 0 AND customer_id IN " + storage::placeholders(n), params);
     }
   }
   result.customers = static_cast<std::int64_t>(customers.size());
@@ -340,7 +334,7 @@ ImportResult import_bills(Connection& conn, const auth::Principal& p, Source sou
       conn.query_each(
           "SELECT c.id, u.kwh FROM customers c JOIN customer_year_usage u ON u.customer_id = c.id AND u.year = ? "
           "WHERE (SELECT COUNT(DISTINCT b.period) FROM bills b WHERE b.customer_id = c.id AND b.period >= ? AND b.period <= ?) = 12 "
-          "AND c.id IN " + placeholders(n) + " AND ABS(c.annual_kwh - u.kwh) > 0.005",
+          "AND c.id IN " + storage::placeholders(n) + " AND ABS(c.annual_kwh - u.kwh) > 0.005",
           params, [&](const Row& r) { complete.emplace_back(r.i64(0), r.f64(1)); });
       for (std::size_t at = 0; at < complete.size(); at += kWriteChunk) {
         const std::size_t m = std::min(kWriteChunk, complete.size() - at);
@@ -387,8 +381,8 @@ void rebuild_year_usage(Connection& conn, const std::vector<std::int64_t>& custo
     const std::size_t n = std::min(kReadChunk, customer_ids.size() - start);
     Params params(customer_ids.begin() + static_cast<std::ptrdiff_t>(start),
                   customer_ids.begin() + static_cast<std::ptrdiff_t>(start + n));
-    conn.execute("DELETE FROM customer_year_usage WHERE customer_id IN " + placeholders(n), params);
-    conn.execute(aggregate + " WHERE customer_id IN " + placeholders(n) +
+    conn.execute("DELETE FROM customer_year_usage WHERE customer_id IN " + storage::placeholders(n), params);
+    conn.execute(aggregate + " WHERE customer_id IN " + storage::placeholders(n) +
                      " GROUP BY customer_id, CAST(substr(period, 1, 4) AS INTEGER)",
                  params);
   }

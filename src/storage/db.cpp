@@ -160,4 +160,16 @@ std::unique_ptr<Database> Database::open(const std::string& url, int pool_size) 
   return db;
 }
 
+std::string placeholders(std::size_t n) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+  return s + ")";
+}
+
+std::optional<std::string> setting(Connection& conn, const std::string& key) {
+  auto r = conn.query_one("SELECT value FROM settings WHERE key = ?", {key});
+  if (!r) return std::nullopt;
+  return r->str(0);
+}
+
 }  // namespace lianxin::storage

@@ -2,6 +2,7 @@
 // A thin database interface of our own over sqlite3 and libpq (decided once; see
 // docs/architecture.md). SQL is written once with `?` placeholders; the PostgreSQL backend
 // rewrites them to $1..$n. Values are NULL, 64-bit integers, doubles, text or binary blobs.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -149,6 +150,24 @@ class Database {
 // written the way each backend uses its index: a range on SQLite (paths are digits and '/', so
 // every path under '/1/4/' sorts below '/1/4' + '0'), LIKE 'prefix%' on PostgreSQL (text_pattern_ops).
 std::string path_prefix_condition(Backend backend, const std::string& column, const std::string& prefix, Params& params);
+
+// The value of a company setting (table settings), or nullopt when it is not set.
+std::optional<std::string> setting(Connection& conn, const std::string& key);
+
+// "(?,?,?)" for an IN list or a VALUES row of n parameters.
+std::string placeholders(std::size_t n);
+
+// Runs `fn(in_list, params)` over `ids` in chunks of at most `chunk` (under both backends'
+// parameter limits), params = `before` followed by the chunk's ids.
+template <class Fn>
+void for_id_chunks(const std::vector<std::int64_t>& ids, const Params& before, Fn&& fn, std::size_t chunk = 500) {
+  for (std::size_t start = 0; start < ids.size(); start += chunk) {
+    const std::size_t n = std::min(chunk, ids.size() - start);
+    Params params = before;
+    params.insert(params.end(), ids.begin() + static_cast<std::ptrdiff_t>(start), ids.begin() + static_cast<std::ptrdiff_t>(start + n));
+    fn(placeholders(n), params);
+  }
+}
 
 // "LIKE" escaping for user input used in LIKE patterns with ESCAPE '\'.
 std::string escape_like(std::string_view text);
