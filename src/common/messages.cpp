@@ -364,6 +364,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"this step is not allowed for an outage that is {}", "停电事件当前为{}，不能进行此操作"},
       {"invalid restoration", "复电信息有误"},
       {"must not be before the outage started", "不能早于停电开始时间"},
+      {"a posting is recorded with its place, not acknowledged", "张贴公告须登记张贴地点，不作确认"},
+      {"the notice was cancelled", "该告知已取消"},
+      {"only a posting notice is posted", "只有张贴类告知可以登记张贴"},
+      {"must be call or ui", "应为 call（电话）或 ui（系统登记）"},
+      {"notice not found", "告知记录不存在"},
       // field messages
       {"must be a positive whole number", "应为正整数"},
       {"must be one of minutes, hours, working_days", "应为 minutes（分钟）、hours（小时）或 working_days（工作日）"},

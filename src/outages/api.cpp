@@ -7,6 +7,7 @@
 #include "common/json.hpp"
 #include "http/json_response.hpp"
 #include "http/params.hpp"
+#include "outages/notices.hpp"
 #include "outages/service.hpp"
 #include "outages/topology.hpp"
 
@@ -120,6 +121,46 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     return command(*g, c, Permission::outage_plan, [](Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& b, Millis now) {
       restore_outage(conn, p, id, b, now);
     });
+  });
+  router.post(base + "/{id}/notify", [g](RouteContext& c) {
+    return command(*g, c, Permission::outage_plan, [](Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object&, Millis now) {
+      notify_outage(conn, p, id, now);
+    });
+  });
+  router.get(base + "/{id}/notices", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_read);
+    const std::int64_t id = http::path_id(c);
+    auto status = http::query_text(c.request, "status", 20);
+    auto channel = http::query_text(c.request, "channel", 20);
+    auto paging = http::paging(c.request, 50, 500);
+    return g->db().read([&](Connection& conn) { return ok(list_notices(conn, p, id, status, channel, paging.page_size, paging.offset())); });
+  });
+  router.post("/api/v1/outage-notices/{id}/ack", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::interaction_write);
+    const std::int64_t id = http::path_id(c);
+    auto body = body_of(c);
+    return g->db().transaction([&](Connection& conn) {
+      acknowledge_notice(conn, p, id, body, now_millis());
+      return ok(bj::object{{"id", id}, {"acknowledged", true}});
+    });
+  });
+  router.post("/api/v1/outage-notices/{id}/posting", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::interaction_write);
+    const std::int64_t id = http::path_id(c);
+    auto body = body_of(c);
+    return g->db().transaction([&](Connection& conn) {
+      record_posting(conn, p, id, body, now_millis());
+      return ok(bj::object{{"id", id}, {"posted", true}});
+    });
+  });
+  // The customer's confirmation link from the SMS: no login, the token is the key.
+  router.get("/api/v1/public/outage-ack/{token}", [g](RouteContext& c) {
+    const std::string token = c.param("token");
+    return g->db().read([&](Connection& conn) { return ok(acknowledge_by_link(conn, token, false, now_millis())); });
+  });
+  router.post("/api/v1/public/outage-ack/{token}", [g](RouteContext& c) {
+    const std::string token = c.param("token");
+    return g->db().transaction([&](Connection& conn) { return ok(acknowledge_by_link(conn, token, true, now_millis())); });
   });
   router.post(base + "/{id}/cancel", [g](RouteContext& c) {
     return command(*g, c, Permission::outage_plan, [](Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& b, Millis now) {

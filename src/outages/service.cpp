@@ -10,6 +10,7 @@
 #include "common/errors.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
+#include "outages/notices.hpp"
 #include "outages/rules.hpp"
 #include "outages/topology.hpp"
 
@@ -267,7 +268,8 @@ void check_outage(Connection& conn, const auth::Principal& p, std::int64_t id, M
   }
   conn.execute("UPDATE outages SET affected_accounts = ?, affected_customers = ? WHERE id = ?",
                {static_cast<std::int64_t>(affected.size()), static_cast<std::int64_t>(customers.size()), id});
-  audit_outage(conn, p, "check", o, bj::object{{"accounts", affected.size()}, {"customers", customers.size()}});
+  const std::int64_t notices = o.kind == "fault" ? 0 : plan_notices(conn, id, now);  // a fault is told as it happens, not planned
+  audit_outage(conn, p, "check", o, bj::object{{"accounts", affected.size()}, {"customers", customers.size()}, {"notices", notices}});
 }
 
 void reopen_outage(Connection& conn, const auth::Principal& p, std::int64_t id, Millis now) {
@@ -332,6 +334,7 @@ void cancel_outage(Connection& conn, const auth::Principal& p, std::int64_t id, 
   v.throw_if_failed();
   Outage o = load(conn, p, id);
   move(conn, o, Status::cancelled, now);
+  conn.execute("UPDATE outage_notices SET status = 'cancelled' WHERE outage_id = ? AND status = 'planned'", {id});
   audit_outage(conn, p, "cancel", o, bj::object{{"reason", reason}});
 }
 
@@ -385,6 +388,9 @@ bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_
                     {"key_accounts", key ? key->i64(0) : 0},
                     {"important_customers", important},
                     {"lead_check", lead_check(conn, o, now)},
+                    {"notices", conn.query_i64("SELECT COUNT(*) FROM outage_notices WHERE outage_id = ?", {id})},
+                    {"notices_acknowledged",
+                     conn.query_i64("SELECT COUNT(*) FROM outage_notices WHERE outage_id = ? AND status IN ('acknowledged','posted')", {id})},
                     {"scope", std::move(scope)},
                     {"created_by", r->str(12)},
                     {"created_at", format_iso_utc(r->i64(13))},

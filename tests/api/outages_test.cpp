@@ -186,6 +186,46 @@ TEST_P(Outages, TopologyAffectedAccountsAndApproval) {
   EXPECT_EQ(leader.post(outage2 + "/approve", bj::object{}).status, 200);
   auto list = planner.get("/api/v1/outages?status=approved").json();
   EXPECT_EQ(list.at("total").as_int64(), 1);
+
+  // The notice plan: an SMS to every contact who takes outage notices of the three customers cut.
+  const auto plan = planner.get(outage2 + "/notices?page_size=200").json();
+  ASSERT_TRUE(plan.at("board").as_object().contains("sms")) << bj::serialize(plan);
+  EXPECT_GE(plan.at("board").at("sms").at("planned").as_int64(), 3);
+  for (auto& n : plan.at("items").as_array()) {
+    const std::string text(n.at("text").as_string());
+    EXPECT_NE(text.find("停电"), std::string::npos);
+    EXPECT_NE(text.find("联系"), std::string::npos);  // whom to call
+  }
+  auto notified = planner.post(outage2 + "/notify", bj::object{});
+  ASSERT_EQ(notified.status, 200) << notified.body;
+  EXPECT_EQ(notified.json().at("status").as_string(), "notified");
+  EXPECT_EQ(planner.post(outage2 + "/notify", bj::object{}).status, 409);
+  // Each SMS in the outbox carries its own confirmation link; the customer confirms without logging in.
+  const std::string id2 = std::to_string(second.json().at("id").as_int64());
+  const auto outbox = admin.get("/api/v1/outbox?kind=outage_notice&ref_id=" + id2).json();
+  ASSERT_GE(outbox.at("items").as_array().size(), 3u);
+  const std::string url(outbox.at("items").at(0).at("params").at("url").as_string());
+  const std::string token = url.substr(url.rfind('/') + 1);
+  Client customer(port);
+  auto seen = customer.get("/api/v1/public/outage-ack/" + token);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_TRUE(seen.json().at("acknowledged_at").is_null());
+  auto confirmed = customer.post("/api/v1/public/outage-ack/" + token, bj::object{});
+  ASSERT_EQ(confirmed.status, 200);
+  const std::string first(confirmed.json().at("acknowledged_at").as_string());
+  EXPECT_EQ(std::string(customer.post("/api/v1/public/outage-ack/" + token, bj::object{}).json().at("acknowledged_at").as_string()), first);
+  EXPECT_EQ(customer.get("/api/v1/public/outage-ack/not-a-token").status, 404);
+  EXPECT_EQ(planner.get(outage2 + "/notices?status=acknowledged").json().at("total").as_int64(), 1);
+  // A call logged by staff confirms another; a posting is for posting notices only.
+  const auto sent = planner.get(outage2 + "/notices?status=sent&channel=sms").json();
+  const std::int64_t other_notice = sent.at("items").at(0).at("id").as_int64();
+  const std::string ack = "/api/v1/outage-notices/" + std::to_string(other_notice);
+  EXPECT_EQ(admin.post(ack + "/ack", bj::object{{"via", "pigeon"}}).status, 422);
+  EXPECT_EQ(planner.post(ack + "/ack", bj::object{{"via", "call"}}).status, 403);  // planners do not log calls
+  EXPECT_EQ(admin.post(ack + "/ack", bj::object{{"via", "call"}}).status, 200);
+  EXPECT_EQ(admin.post(ack + "/ack", bj::object{{"via", "call"}}).status, 200);  // twice is harmless
+  EXPECT_EQ(admin.post(ack + "/posting", bj::object{{"place", "厂区大门"}}).status, 409);
+  EXPECT_EQ(planner.get(outage2 + "/notices?status=acknowledged").json().at("total").as_int64(), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Outages, ::testing::ValuesIn(storage::test_backends("outages_test")),
