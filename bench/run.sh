@@ -14,6 +14,9 @@
 # 8. manager home       the account manager's home for a manager with 200 accounts vs listing them (bench_home)
 # 9. expansion analysis the bottleneck analysis over 200,000 applications with all their stages vs a plain join
 #                       reading the same stage rows (bench_expansion)
+# 10. outages           the accounts an outage on a line feeding 20,000 accounts cuts, in a topology of 1,000,000
+#                       accounts, vs listing the line's accounts; checking and notifying it (notice plan, outbox)
+#                       for those 20,000 customers (bench_outages)
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
@@ -89,7 +92,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion bench_outages -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -243,6 +246,9 @@ section "8. the account manager's home (bench_home)"
 section "9. business-expansion bottleneck analysis (bench_expansion)"
 "$BUILD/bench/bench_expansion" --workdir "$RESULTS/expansion" --applications "${LIANXIN_BENCH_APPLICATIONS:-200000}" | tee "$WORK/expansion.txt"
 
+section "10. outages: affected accounts and notices (bench_outages)"
+"$BUILD/bench/bench_outages" --workdir "$RESULTS/outages" | tee "$WORK/outages.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
@@ -260,6 +266,8 @@ b_s=$(result bill_import_seconds "$WORK/billing.txt"); b_rows=$(result bill_impo
 b_ok=$(result bill_import_ok "$WORK/billing.txt")
 e_ms=$(result expansion_analysis_ms "$WORK/expansion.txt"); e_max=$(result expansion_analysis_max_ms "$WORK/expansion.txt")
 e_scan=$(result expansion_scan_ms "$WORK/expansion.txt"); e_apps=$(result expansion_applications "$WORK/expansion.txt")
+o_p50=$(result outage_affected_p50_ms "$WORK/outages.txt"); o_p99=$(result outage_affected_p99_ms "$WORK/outages.txt")
+o_base=$(result outage_affected_baseline_ms "$WORK/outages.txt"); o_notify=$(result outage_plan_notify_ms "$WORK/outages.txt")
 h_p50=$(result home_p50_ms "$WORK/home.txt"); h_p99=$(result home_p99_ms "$WORK/home.txt"); h_base=$(result home_baseline_p50_ms "$WORK/home.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
@@ -292,6 +300,10 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
     "listing the accounts p50 $(fmt "$h_base" 2) ms" "< 50 ms" "$(yesno lt "$h_p99" 50)"
   printf '%-38s %-28s %-38s %-18s %s\n' "expansion analysis, $(fmt "$e_apps" 0) applications" "median $(fmt "$e_ms" 0) / max $(fmt "$e_max" 0) ms" \
     "plain join of the stage rows $(fmt "$e_scan" 0) ms" "< 1000 ms" "$(yesno lt "$e_max" 1000)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "outage: affected, line of 20,000 accts" "p50 $(fmt "$o_p50" 1) / p99 $(fmt "$o_p99" 1) ms" \
+    "listing the line's accounts $(fmt "$o_base" 1) ms" "< 20 ms" "$(yesno lt "$o_p99" 20)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "outage: notice plan + outbox, 20,000" "$(fmt "$o_notify" 0) ms" \
+    "-" "< 1000 ms" "$(yesno lt "$o_notify" 1000)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"

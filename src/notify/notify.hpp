@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "notify/rules.hpp"  // Channel, QuietHours
@@ -71,6 +72,9 @@ struct ExternalNotice {
   std::string dedupe_key;
 };
 int enqueue_external(storage::Connection& conn, const ExternalNotice& notice, Millis now);
+// The same for many notices at once (an outage's SMS to thousands of contacts): every notice is
+// checked before any is written, each template read once, rows written in multi-row INSERTs.
+int enqueue_external_batch(storage::Connection& conn, const std::vector<ExternalNotice>& notices, Millis now);
 
 struct DeliveryOptions {
   std::string smtp_url, smtp_from, smtp_user, smtp_password, sms_gateway_url, sms_api_key;

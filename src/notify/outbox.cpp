@@ -204,7 +204,12 @@ int enqueue(storage::Connection& conn, const Notice& notice, Millis now) {
   return written;
 }
 
-int enqueue_external(storage::Connection& conn, const ExternalNotice& notice, Millis now) {
+namespace {
+
+// An external notice checked and rendered into its outbox row; `templates` caches the template of
+// each kind for a batch.
+NewRow external_row(storage::Connection& conn, const ExternalNotice& notice, Millis now,
+                    std::map<std::string, std::optional<storage::Row>>* templates) {
   Validator v;
   std::string address = trim(notice.address);
   if (notice.channel == Channel::in_app) v.add("channel", "must be one of email, sms");
@@ -218,14 +223,51 @@ int enqueue_external(storage::Connection& conn, const ExternalNotice& notice, Mi
   row.address = address;
   row.channel = notice.channel;
   row.kind = notice.kind;
-  row.text = render(conn, notice.kind, notice.channel, notice.params);
+  if (templates) {
+    const std::string key = notice.kind + ":" + channel_code(notice.channel);
+    auto it = templates->find(key);
+    if (it == templates->end())
+      it = templates->emplace(key, conn.query_one("SELECT template_code, subject, body FROM notification_templates WHERE kind = ? AND channel = ?",
+                                                  {notice.kind, std::string(channel_code(notice.channel))}))
+               .first;
+    const auto& t = it->second;
+    row.text = t ? Rendered{render_template(t->str(1), notice.params), render_template(t->str(2), notice.params), t->opt_str(0)}
+                 : Rendered{generic_subject(notice.kind), generic_body(notice.kind, notice.params), std::nullopt};
+  } else {
+    row.text = render(conn, notice.kind, notice.channel, notice.params);
+  }
   row.params_json = params_to_json(notice.params);
   row.ref_entity = notice.ref_entity;
   row.ref_id = notice.ref_id;
   row.now = now;
   row.due = now;  // staff quiet hours do not apply to outside recipients
   row.dedupe_key = notice.dedupe_key + ":" + channel_code(notice.channel);
-  return insert_row(conn, row);
+  return row;
+}
+
+}  // namespace
+
+int enqueue_external(storage::Connection& conn, const ExternalNotice& notice, Millis now) {
+  return insert_row(conn, external_row(conn, notice, now, nullptr));
+}
+
+int enqueue_external_batch(storage::Connection& conn, const std::vector<ExternalNotice>& notices, Millis now) {
+  std::map<std::string, std::optional<storage::Row>> templates;
+  std::vector<NewRow> rows;
+  rows.reserve(notices.size());
+  for (const auto& n : notices) rows.push_back(external_row(conn, n, now, &templates));  // all checked before any is written
+  storage::Params values;
+  values.reserve(rows.size() * 16);
+  for (const NewRow& r : rows)
+    values.insert(values.end(), {opt_value(r.user_id), opt_value(r.address), std::string(channel_code(r.channel)), r.kind, r.text.subject,
+                                 r.text.body, opt_value(r.text.template_code), r.params_json, text_or_null(r.ref_entity), text_or_null(r.ref_id),
+                                 std::int64_t{0}, std::string("pending"), r.due, r.now, null_value(), r.dedupe_key});
+  const int written = static_cast<int>(storage::insert_many(
+      conn,
+      "INSERT INTO notifications(user_id, address, channel, kind, subject, body, template_code, params_json, ref_entity, ref_id, urgent, "
+      "status, attempts, next_attempt_at, created_at, sent_at, dedupe_key) VALUES ",
+      "(?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?)", 16, values, " ON CONFLICT (dedupe_key) DO NOTHING"));
+  return written;
 }
 
 // ---- inbox ---------------------------------------------------------------------------------

@@ -55,11 +55,10 @@ LeadRules read_lead_rules(Connection& conn) {
   return r;
 }
 
-// The notice text: always the exact start and end and whom to call.
-std::string notice_text(const std::string& customer, const std::string& work, const std::string& scope, Millis start, Millis end,
+// The notice text: always the exact start and end and whom to call (`when` = "将于<start>至<end>").
+std::string notice_text(const std::string& customer, const std::string& work, const std::string& scope, const std::string& when,
                         const std::string& contact) {
-  return customer + "：因" + (work.empty() ? std::string("电力设施检修") : work) + "，" + scope + "将于" + format_shanghai_minute(start) + "至" +
-         format_shanghai_minute(end) + "停电。如有疑问请联系" + contact + "。";
+  return customer + "：因" + (work.empty() ? std::string("电力设施检修") : work) + "，" + scope + when + "停电。如有疑问请联系" + contact + "。";
 }
 
 }  // namespace
@@ -102,6 +101,8 @@ std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) 
                     });
   });
   std::int64_t planned = 0;
+  const std::string when = "将于" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end);
+  Params pending;  // 9 parameters a notice, written together at the end
   for (auto& [id, c] : customers) {
     const bool important = c.importance != "none";
     const bool personal = important || c.sensitivity == "high" || c.key || (!high_rise.empty() && c.tags.find(high_rise) != std::string::npos);
@@ -112,12 +113,10 @@ std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) 
     scope += c.accounts.size() > 3 ? "等）" : "）";
     const std::string contact = !c.manager.empty() ? "客户经理" + c.manager + (c.manager_mobile.empty() ? "" : "（" + c.manager_mobile + "）")
                                                    : std::string("95598供电服务热线");
-    const std::string text = notice_text(c.name, o.work, scope, o.start, o.end, contact);
+    const std::string text = notice_text(c.name, o.work, scope, when, contact);
     auto add = [&](const char* channel, std::optional<std::int64_t> contact_id, const std::string& address) {
-      conn.execute("INSERT INTO outage_notices(outage_id, round, customer_id, contact_id, channel, address, status, due_at, lead_short, text, "
-                   "created_at) VALUES (?,1,?,?,?,?,'planned',?,?,?,?)",
-                   {outage_id, id, contact_id ? Value(*contact_id) : storage::null_value(), std::string(channel),
-                    storage::text_or_null(address), std::max(due, now), std::int64_t{short_lead}, text, now});
+      pending.insert(pending.end(), {outage_id, id, contact_id ? Value(*contact_id) : storage::null_value(), std::string(channel),
+                                     storage::text_or_null(address), std::max(due, now), std::int64_t{short_lead}, text, now});
       ++planned;
     };
     for (auto& [contact_id, mobile] : contacts[id]) add("sms", contact_id, mobile);
@@ -126,6 +125,10 @@ std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) 
       add("posting", std::nullopt, "");
     }
   }
+  storage::insert_many(conn,
+                       "INSERT INTO outage_notices(outage_id, customer_id, contact_id, channel, address, due_at, lead_short, text, created_at, "
+                       "status) VALUES ",
+                       "(?,?,?,?,?,?,?,?,?,'planned')", 9, pending);
   return planned;
 }
 
@@ -149,6 +152,9 @@ void notify_outage(Connection& conn, const auth::Principal& p, std::int64_t outa
     rows.emplace_back(r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4));
     if (r.str(2) != "sms") tasks[r.i64(1)] = {r.str(5), r.opt_i64(6)};
   }
+  // Every SMS with its own confirmation link: the token goes out, only its hash is kept.
+  std::vector<notify::ExternalNotice> sms;
+  std::vector<std::pair<std::int64_t, std::string>> hashes;  // notice id, token hash
   for (auto& [id, customer, channel, address, text] : rows) {
     told.insert(customer);
     if (channel != "sms") continue;
@@ -161,8 +167,24 @@ void notify_outage(Connection& conn, const auth::Principal& p, std::int64_t outa
     n.ref_entity = "outage";
     n.ref_id = std::to_string(outage_id);
     n.dedupe_key = "outage_notice:" + std::to_string(id);
-    notify::enqueue_external(conn, n, now);
-    conn.execute("UPDATE outage_notices SET status = 'sent', sent_at = ?, ack_token = ? WHERE id = ?", {now, auth::token_hash(token), id});
+    sms.push_back(std::move(n));
+    hashes.emplace_back(id, auth::token_hash(token));
+  }
+  notify::enqueue_external_batch(conn, sms, now);
+  constexpr std::size_t kRows = 200;
+  for (std::size_t start = 0; start < hashes.size(); start += kRows) {
+    const std::size_t n = std::min(kRows, hashes.size() - start);
+    std::string cases, in;
+    Params params{now};
+    for (std::size_t i = 0; i < n; ++i) {
+      cases += " WHEN ? THEN ?";
+      params.push_back(hashes[start + i].first);
+      params.push_back(hashes[start + i].second);
+    }
+    for (std::size_t i = 0; i < n; ++i) params.push_back(hashes[start + i].first);
+    conn.execute("UPDATE outage_notices SET status = 'sent', sent_at = ?, ack_token = CASE id" + cases + " END WHERE id IN " +
+                     storage::placeholders(n),
+                 params);
   }
   for (auto& [customer, task] : tasks) {
     const std::int64_t to = task.manager.value_or(p.user_id);
@@ -176,17 +198,21 @@ void notify_outage(Connection& conn, const auth::Principal& p, std::int64_t outa
     n.dedupe_key = "outage_task:" + std::to_string(outage_id) + ":" + std::to_string(customer);
     notify::enqueue(conn, n, now);
   }
+  std::vector<timeline::Event> events;
+  events.reserve(told.size());
+  const std::string title = "停电告知：" + o.title + "（" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end) + "）";
   for (auto customer : told) {
     timeline::Event ev;
     ev.customer_id = customer;
     ev.at = now;
     ev.kind = "outage";
     ev.source = "outages";
-    ev.title = "停电告知：" + o.title + "（" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end) + "）";
+    ev.title = title;
     ev.ref_entity = "outage";
     ev.ref_id = std::to_string(outage_id);
-    timeline::add(conn, p.actor(), ev);
+    events.push_back(std::move(ev));
   }
+  timeline::add_many(conn, p.actor(), events);
   audit::Entry e;
   e.action = "notify";
   e.entity = "outage";

@@ -261,11 +261,13 @@ void check_outage(Connection& conn, const auth::Principal& p, std::int64_t id, M
   const auto affected = affected_accounts(conn, scope_of(conn, id));
   conn.execute("DELETE FROM outage_affected WHERE outage_id = ?", {id});
   std::set<std::int64_t> customers;
+  Params values;
+  values.reserve(affected.size() * 4);
   for (const auto& a : affected) {
-    conn.execute("INSERT INTO outage_affected(outage_id, account_id, customer_id, effect) VALUES (?,?,?,?)",
-                 {id, a.account_id, a.customer_id, std::string(a.effect == Effect::out ? "out" : "one_source")});
+    values.insert(values.end(), {id, a.account_id, a.customer_id, std::string(a.effect == Effect::out ? "out" : "one_source")});
     customers.insert(a.customer_id);
   }
+  storage::insert_many(conn, "INSERT INTO outage_affected(outage_id, account_id, customer_id, effect) VALUES ", "(?,?,?,?)", 4, values);
   conn.execute("UPDATE outages SET affected_accounts = ?, affected_customers = ? WHERE id = ?",
                {static_cast<std::int64_t>(affected.size()), static_cast<std::int64_t>(customers.size()), id});
   const std::int64_t notices = o.kind == "fault" ? 0 : plan_notices(conn, id, now);  // a fault is told as it happens, not planned

@@ -172,4 +172,23 @@ std::optional<std::string> setting(Connection& conn, const std::string& key) {
   return r->str(0);
 }
 
+std::int64_t insert_many(Connection& conn, const std::string& head, const std::string& row, std::size_t row_params, const Params& values,
+                         const std::string& tail) {
+  if (row_params == 0 || values.empty()) return 0;
+  const std::size_t rows = values.size() / row_params;
+  const std::size_t per_statement = std::max<std::size_t>(1, 2000 / row_params);  // SQLite and PostgreSQL both allow far more
+  std::int64_t written = 0;
+  for (std::size_t start = 0; start < rows; start += per_statement) {
+    const std::size_t n = std::min(per_statement, rows - start);
+    std::string sql = head;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i) sql += ',';
+      sql += row;
+    }
+    const auto first = values.begin() + static_cast<std::ptrdiff_t>(start * row_params);
+    written += conn.execute(sql + tail, Params(first, first + static_cast<std::ptrdiff_t>(n * row_params)));
+  }
+  return written;
+}
+
 }  // namespace lianxin::storage

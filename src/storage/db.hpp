@@ -157,6 +157,13 @@ std::optional<std::string> setting(Connection& conn, const std::string& key);
 // "(?,?,?)" for an IN list or a VALUES row of n parameters.
 std::string placeholders(std::size_t n);
 
+// Writes many rows with multi-row INSERTs: `head` is "INSERT INTO t(a, b, c) VALUES ", `row` the
+// VALUES tuple of one row ("(?,?,?)", literals allowed), `values` all rows' parameters in order
+// (row_params each), `tail` appended to every statement (e.g. " ON CONFLICT (k) DO NOTHING").
+// Statements stay under both backends' parameter limits. Returns the rows written.
+std::int64_t insert_many(Connection& conn, const std::string& head, const std::string& row, std::size_t row_params, const Params& values,
+                         const std::string& tail = "");
+
 // Runs `fn(in_list, params)` over `ids` in chunks of at most `chunk` (under both backends'
 // parameter limits), params = `before` followed by the chunk's ids.
 template <class Fn>

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/model.hpp"
 #include "storage/db.hpp"
@@ -23,6 +24,8 @@ struct Event {
 };
 
 std::int64_t add(storage::Connection& conn, const auth::Actor& actor, const Event& event);
+// Many events at once (an outage notice to thousands of customers), in multi-row INSERTs.
+void add_many(storage::Connection& conn, const auth::Actor& actor, const std::vector<Event>& events);
 // Open follow-ups of a customer (counted as open items in the 360 view and the screen pop).
 std::int64_t open_follow_ups(storage::Connection& conn, std::int64_t customer_id);
 
