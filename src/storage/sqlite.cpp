@@ -1,7 +1,9 @@
 // SQLite backend: WAL, foreign keys on, busy timeout, prepared statements cached per connection.
 #include <sqlite3.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/errors.hpp"
@@ -127,13 +129,13 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3_stmt* prepare(std::string_view sql, const Params& params) {
-    std::string key(sql);
     sqlite3_stmt* stmt = nullptr;
-    auto it = cache_.find(key);
+    auto it = cache_.find(sql);  // no copy of the SQL text per call
     if (it != cache_.end()) {
       stmt = it->second;
       sqlite3_clear_bindings(stmt);
     } else {
+      std::string key(sql);
       if (sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()), &stmt, nullptr) != SQLITE_OK)
         throw_db_error(std::string(sqlite3_errmsg(db_)) + " in: " + key);
       if (cache_.size() > 512) {
@@ -169,8 +171,13 @@ class SqliteConnection final : public Connection {
     throw AppError(ErrorCode::internal, "database error: " + message);
   }
 
+  // Looked up by std::string_view (transparent hash and equality).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 class SqliteDatabase final : public Database {

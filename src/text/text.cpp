@@ -1,4 +1,12 @@
 // OpenCC conversion, normalisation, tokenisation and pinyin lookup.
+#include <opencc/Config.hpp>
+#include <opencc/Conversion.hpp>
+#include <opencc/ConversionChain.hpp>
+#include <opencc/Converter.hpp>
+#include <opencc/Dict.hpp>
+#include <opencc/DictEntry.hpp>
+#include <opencc/Lexicon.hpp>
+#include <opencc/MaxMatchSegmentation.hpp>
 #include <opencc/opencc.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -7,6 +15,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -28,18 +37,85 @@ std::string sanitize_utf8(std::string_view utf8) {
   return out;
 }
 
+// The keys of every dictionary an OpenCC configuration uses (its segmentation and its
+// conversion chain). OpenCC replaces text only where a key matches, longest first, at a
+// character position; text where no key starts at any character comes back unchanged. Most
+// names in simplified Chinese are such text, and checking that here takes a fraction of the
+// time of a conversion (which also serialises all threads on the converter's mutex).
+class DictionaryKeys {
+ public:
+  explicit DictionaryKeys(const std::string& config_path) {
+    try {
+      opencc::Config config;
+      opencc::ConverterPtr converter = config.NewFromFile(config_path);
+      auto segmentation = std::dynamic_pointer_cast<opencc::MaxMatchSegmentation>(converter->GetSegmentation());
+      if (!segmentation) return;  // another algorithm: no shortcut
+      add(*segmentation->GetDict());
+      for (const auto& conversion : converter->GetConversionChain()->GetConversions()) add(*conversion->GetDict());
+      usable_ = true;
+    } catch (...) {
+      usable_ = false;  // converting every text is always right
+    }
+  }
+
+  // True when no key starts at any character of `utf8` (valid UTF-8 without NUL bytes, which
+  // OpenCC treats as the end of the text), so that OpenCC would return it unchanged.
+  bool leaves_unchanged(std::string_view utf8) const {
+    if (!usable_) return false;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+    const auto length = static_cast<int32_t>(utf8.size());
+    for (int32_t i = 0; i < length;) {
+      const int32_t start = i;
+      UChar32 c;
+      U8_NEXT(bytes, i, length, c);
+      if (c <= 0) return false;  // invalid or NUL
+      if (c < 0x10000 && !first_bmp_[static_cast<std::size_t>(c)]) continue;
+      auto keys = by_first_.find(c);
+      if (keys == by_first_.end()) continue;
+      for (const auto& key : keys->second)
+        if (utf8.substr(static_cast<std::size_t>(start), key.size()) == key) return false;
+    }
+    return true;
+  }
+
+ private:
+  void add(const opencc::Dict& dict) {
+    const opencc::LexiconPtr lexicon = dict.GetLexicon();
+    for (const auto& entry : *lexicon) {
+      std::string key = entry->Key();
+      if (key.empty()) continue;
+      const auto* bytes = reinterpret_cast<const uint8_t*>(key.data());
+      int32_t i = 0;
+      UChar32 c;
+      U8_NEXT(bytes, i, static_cast<int32_t>(key.size()), c);
+      if (c < 0) throw std::runtime_error("OpenCC: a dictionary key is not UTF-8");
+      if (c < 0x10000) first_bmp_.set(static_cast<std::size_t>(c));
+      by_first_[c].push_back(std::move(key));
+    }
+  }
+
+  bool usable_ = false;
+  std::bitset<0x10000> first_bmp_;  // first characters of keys in the BMP, to skip the map
+  std::unordered_map<UChar32, std::vector<std::string>> by_first_;
+};
+
 // One OpenCC converter per direction, shared by all threads behind a mutex: the C API does
 // not promise thread safety, and a converter holds several megabytes of dictionaries, too
 // much to keep one per thread. Conversion of a name takes microseconds.
 class OpenccConverter {
  public:
-  explicit OpenccConverter(const char* config) {
+  // `shortcut`: skip OpenCC for text no dictionary key matches (worth it only where most text
+  // needs no change: traditional -> simplified).
+  OpenccConverter(const char* config, bool shortcut) {
     // OpenCC resolves a bare file name against its own data directory; the absolute path is
     // the Debian location, tried in case the library was built with another prefix.
     const std::string candidates[] = {config, std::string("/usr/share/opencc/") + config};
     for (const auto& path : candidates) {
       handle_ = opencc_open(path.c_str());
-      if (handle_ != reinterpret_cast<opencc_t>(-1)) return;
+      if (handle_ != reinterpret_cast<opencc_t>(-1)) {
+        if (shortcut) keys_ = std::make_unique<DictionaryKeys>(path);
+        return;
+      }
     }
     throw std::runtime_error(std::string("cannot load OpenCC configuration ") + config + ": " +
                              opencc_error());
@@ -51,6 +127,12 @@ class OpenccConverter {
   std::string convert(std::string_view utf8) {
     if (utf8.empty()) return {};
     std::string input = sanitize_utf8(utf8);
+    if (keys_ && keys_->leaves_unchanged(input)) return input;
+    return convert_with_opencc(input);
+  }
+
+  // Always through OpenCC (tests compare the shortcut with it).
+  std::string convert_with_opencc(const std::string& input) {
     std::lock_guard lock(mutex_);
     char* converted = opencc_convert_utf8(handle_, input.data(), input.size());
     if (converted == nullptr) throw std::runtime_error(std::string("OpenCC: ") + opencc_error());
@@ -61,16 +143,17 @@ class OpenccConverter {
 
  private:
   opencc_t handle_ = reinterpret_cast<opencc_t>(-1);
+  std::unique_ptr<DictionaryKeys> keys_;
   std::mutex mutex_;
 };
 
 OpenccConverter& converter_t2s() {
-  static OpenccConverter c(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+  static OpenccConverter c(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, true);
   return c;
 }
 
 OpenccConverter& converter_s2t() {
-  static OpenccConverter c(OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD);
+  static OpenccConverter c(OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD, false);
   return c;
 }
 
@@ -164,6 +247,11 @@ std::string to_simplified(std::string_view utf8) { return converter_t2s().conver
 std::string to_traditional(std::string_view utf8) { return converter_s2t().convert(utf8); }
 
 namespace detail {
+
+std::string to_simplified_by_opencc(std::string_view utf8) {
+  if (utf8.empty()) return {};
+  return converter_t2s().convert_with_opencc(sanitize_utf8(utf8));
+}
 
 std::string normalize(std::string_view utf8) {
   // ASCII needs neither: the tokenizer lower-cases, and OpenCC leaves ASCII alone.

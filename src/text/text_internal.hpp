@@ -6,6 +6,9 @@
 
 namespace lianxin::text::detail {
 
+// to_simplified without the shortcut for text no OpenCC dictionary key matches (for tests).
+std::string to_simplified_by_opencc(std::string_view utf8);
+
 // NFKC case folding (full-width letters and digits become ASCII, Latin lower-cased) followed
 // by traditional -> simplified conversion. Invalid UTF-8 becomes U+FFFD.
 std::string normalize(std::string_view utf8);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "text/text.hpp"
+#include "text/text_internal.hpp"
 
 using namespace lianxin::text;
 using Strings = std::vector<std::string>;
@@ -18,6 +19,23 @@ TEST(OpenCC, ConvertsBothWays) {
   EXPECT_EQ(to_traditional("云南锡业"), "雲南錫業");
   EXPECT_EQ(to_simplified("云南锡业 ABC 123"), "云南锡业 ABC 123");
   EXPECT_EQ(to_simplified(""), "");
+}
+
+// Text no dictionary key matches skips OpenCC; the result must be OpenCC's, character by
+// character and for the phrases whose conversion differs from their characters'.
+TEST(OpenCC, ShortcutAgreesWithOpenCC) {
+  Strings texts = {"云南锡业股份有限公司", "雲南錫業股份有限公司", "滇池恒信锡业第12分公司", "乾隆", "乾坤", "乾燥剂有限公司",
+                   "一隻", "后天", "皇后", "頭髮", "发展", "理髮店", "ABC 123", "abb（中国）有限公司", "云南\xF0\x9F\x98\x80锡业",
+                   "\xE4\xBA", std::string("云南\0錫業", 10), "著作", "著名", "藉口", "台湾", "臺灣", "么", "麼", "於", "于"};
+  for (char32_t c = 0x3000; c < 0xA000; ++c) {
+    std::string s;
+    s += static_cast<char>(0xE0 | (c >> 12));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+    texts.push_back(s);
+    texts.push_back("有" + s + "司");
+  }
+  for (const auto& t : texts) EXPECT_EQ(to_simplified(t), lianxin::text::detail::to_simplified_by_opencc(t)) << t;
 }
 
 TEST(OpenCC, InvalidUtf8DoesNotCrash) {
