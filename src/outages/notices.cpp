@@ -38,22 +38,6 @@ OutageRow load_outage(Connection& conn, std::int64_t id) {
   return {r->i64(0), r->str(1), r->str(2), r->str(3), r->str(4), r->str(5), r->str(6), r->i64(7), r->i64(8)};
 }
 
-LeadRules read_lead_rules(Connection& conn) {
-  LeadRules r;
-  auto read = [&](const char* key, int& into) {
-    if (auto v = storage::setting(conn, key)) {
-      try {
-        into = std::stoi(*v);
-      } catch (const std::exception&) {
-      }
-    }
-  };
-  read("outages.lead_planned_days", r.planned_days);
-  read("outages.lead_temporary_hours", r.temporary_hours);
-  read("outages.lead_arrears_days", r.arrears_days);
-  read("outages.lead_transfer_hours", r.transfer_hours);
-  return r;
-}
 
 // The notice text: always the exact start and end and whom to call (`when` = "将于<start>至<end>").
 std::string notice_text(const std::string& customer, const std::string& work, const std::string& scope, const std::string& when,
@@ -65,7 +49,7 @@ std::string notice_text(const std::string& customer, const std::string& work, co
 
 std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) {
   const OutageRow o = load_outage(conn, outage_id);
-  const LeadRules rules = read_lead_rules(conn);
+  const LeadRules rules = lead_rules(conn);
   const Kind kind = *kind_from(o.kind);
   const std::string notice_type = kind == Kind::limitation ? "limitation" : "outage";
   const std::string high_rise = storage::setting(conn, "outages.high_rise_tag").value_or("高层建筑");
@@ -361,6 +345,23 @@ void record_posting(Connection& conn, const auth::Principal& p, std::int64_t not
   conn.execute("UPDATE outage_notices SET status = 'posted', posted_at = ?, posted_place = ?, ack_by = ? WHERE id = ?",
                {at, place, p.user_id, notice_id});
   audit_notice(conn, p, "post", n, bj::object{{"place", place}, {"at", format_iso_utc(at)}});
+}
+
+LeadRules lead_rules(Connection& conn) {
+  LeadRules r;
+  auto read = [&](const char* key, int& into) {
+    if (auto v = storage::setting(conn, key)) {
+      try {
+        into = std::stoi(*v);
+      } catch (const std::exception&) {
+      }
+    }
+  };
+  read("outages.lead_planned_days", r.planned_days);
+  read("outages.lead_temporary_hours", r.temporary_hours);
+  read("outages.lead_arrears_days", r.arrears_days);
+  read("outages.lead_transfer_hours", r.transfer_hours);
+  return r;
 }
 
 }  // namespace lianxin::outages

@@ -10,9 +10,13 @@
 
 #include "auth/model.hpp"
 #include "common/clock.hpp"
+#include "outages/rules.hpp"
 #include "storage/db.hpp"
 
 namespace lianxin::outages {
+
+// The lead-time rules as the company set them (settings outages.lead_*; rules_cn §1.1, §4.2).
+LeadRules lead_rules(storage::Connection& conn);
 
 // Replaces the outage's planned (unsent) notices from its affected customers: an SMS to every
 // active contact with a mobile number who takes outage notices (limitation notices for orderly

@@ -37,23 +37,6 @@ Outage load(Connection& conn, const auth::Principal& p, std::int64_t id) {
   return {r->i64(0), r->str(1), r->str(2), r->str(3), r->str(4), r->str(5), r->i64(6), r->i64(7)};
 }
 
-LeadRules lead_rules(Connection& conn) {
-  LeadRules r;
-  auto read = [&](const char* key, int& into) {
-    if (auto v = storage::setting(conn, key)) {
-      try {
-        into = std::stoi(*v);
-      } catch (const std::exception&) {
-      }
-    }
-  };
-  read("outages.lead_planned_days", r.planned_days);
-  read("outages.lead_temporary_hours", r.temporary_hours);
-  read("outages.lead_arrears_days", r.arrears_days);
-  read("outages.lead_transfer_hours", r.transfer_hours);
-  return r;
-}
-
 Millis instant(const bj::object& body, const char* field, Validator& v, bool required) {
   auto text = required ? std::optional<std::string>(json::req_string(body, field, v, 40)) : json::opt_string(body, field, v, 40);
   if (!text || text->empty()) return 0;
@@ -358,15 +341,12 @@ bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_
            "WHERE k.outage_id = ? ORDER BY k.kind, k.ref_id",
            {id}))
     scope[s.str(0) + "s"].as_array().push_back(bj::object{{"id", s.i64(1)}, {"code", s.str(2)}, {"name", s.str(3)}});
-  auto effects = conn.query_one("SELECT SUM(CASE WHEN effect = 'out' THEN 1 ELSE 0 END), SUM(CASE WHEN effect = 'one_source' THEN 1 ELSE 0 END) "
-                                "FROM outage_affected WHERE outage_id = ?",
-                                {id});
-  auto key = conn.query_one("SELECT COUNT(DISTINCT f.customer_id), COUNT(DISTINCT CASE WHEN c.importance_class <> 'none' THEN f.customer_id END) "
-                            "FROM outage_affected f JOIN customers c ON c.id = f.customer_id WHERE f.outage_id = ? AND c.is_key_account = 1",
-                            {id});
-  auto important = conn.query_i64("SELECT COUNT(DISTINCT f.customer_id) FROM outage_affected f JOIN customers c ON c.id = f.customer_id "
-                                  "WHERE f.outage_id = ? AND c.importance_class <> 'none'",
-                                  {id});
+  // The affected accounts by effect, and the key accounts and important customers among them, in one pass.
+  auto counts = conn.query_one(
+      "SELECT COALESCE(SUM(CASE WHEN f.effect = 'out' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN f.effect = 'one_source' THEN 1 ELSE 0 END), 0), "
+      "COUNT(DISTINCT CASE WHEN c.is_key_account = 1 THEN f.customer_id END), COUNT(DISTINCT CASE WHEN c.importance_class <> 'none' THEN f.customer_id END) "
+      "FROM outage_affected f JOIN customers c ON c.id = f.customer_id WHERE f.outage_id = ?",
+      {id});
   return bj::object{{"id", id},
                     {"number", o.number},
                     {"kind", o.kind},
@@ -385,10 +365,10 @@ bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_
                     {"lead_justification", json::nullable(r->opt_str(9))},
                     {"affected_accounts", r->i64(10)},
                     {"affected_customers", r->i64(11)},
-                    {"accounts_out", effects && !effects->is_null(0) ? effects->i64(0) : 0},
-                    {"accounts_on_one_source", effects && !effects->is_null(1) ? effects->i64(1) : 0},
-                    {"key_accounts", key ? key->i64(0) : 0},
-                    {"important_customers", important},
+                    {"accounts_out", counts->i64(0)},
+                    {"accounts_on_one_source", counts->i64(1)},
+                    {"key_accounts", counts->i64(2)},
+                    {"important_customers", counts->i64(3)},
                     {"lead_check", lead_check(conn, o, now)},
                     {"notices", conn.query_i64("SELECT COUNT(*) FROM outage_notices WHERE outage_id = ?", {id})},
                     {"notices_acknowledged",
