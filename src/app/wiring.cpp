@@ -10,6 +10,7 @@
 #include "expansion/api.hpp"
 #include "expansion/service.hpp"
 #include "outages/api.hpp"
+#include "outages/notices.hpp"
 #include "jobs/scheduler.hpp"
 #include "keyaccounts/service.hpp"
 #include "keyaccounts/api.hpp"
@@ -68,6 +69,8 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
                           config.smtp_password,  config.sms_gateway_url, config.sms_api_key};
   // Key accounts: the year's programmes and the overdue notices, every five minutes.
   job_options.tasks.push_back({"keyaccounts", 5 * 60 * 1000, keyaccounts::sweep});
+  // Outages: key accounts that have not confirmed a notice become tasks, then escalate; every minute.
+  job_options.tasks.push_back({"outage_confirmations", 60 * 1000, outages::sweep_ack_followups});
   impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}, {"expansion", expansion::on_clock_fired}},
                                                        job_options);
   http::ServerOptions server_options;

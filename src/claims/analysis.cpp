@@ -1,5 +1,6 @@
 // Claim analysis: counts and rates by type, class, channel, region, department and month, and the
-// KPIs with their definitions and the change against the previous period of the same length.
+// KPIs with their definitions and the change against the previous period of the same length; and
+// the fault-repair arrival and restoration measures (rules_cn §1.1 第三条).
 #include "claims/analysis.hpp"
 
 #include <map>
@@ -9,6 +10,7 @@
 #include "claims/rules.hpp"
 #include "common/errors.hpp"
 #include "common/json.hpp"
+#include "common/strings.hpp"
 #include "customers/service.hpp"
 #include "io/xlsx.hpp"
 #include "org/tree.hpp"
@@ -330,6 +332,192 @@ std::string analysis_xlsx(const bj::object& result, bool zh) {
                            num(g.at("change_percent"))});
   }
   return io::write_xlsx({kpis, groups});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault repair: arrival and restoration against rules_cn §1.1 第三条
+
+namespace {
+
+constexpr std::size_t kMaxAlarms = 1000;
+
+bj::value optional_number(const std::optional<double>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
+bj::value optional_flag(const std::optional<bool>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
+
+// Source and verification of each commitment setting, for the page to show beside the figure.
+std::map<std::string, std::pair<std::string, std::string>> commitment_sources(Connection& conn) {
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  for (auto& r : conn.query("SELECT key, source, verification FROM settings WHERE module = 'claims' AND key LIKE 'claims.repair_%'"))
+    out[r.str(0)] = {r.str(1), r.str(2)};
+  return out;
+}
+
+}  // namespace
+
+bj::object repair_measures(Connection& conn, const auth::Principal& p, const AnalysisQuery& q, Millis now) {
+  require_permission(p, auth::Permission::claim_read);
+  const Period period{shanghai_midnight(q.from), shanghai_midnight(q.to) + kDay};
+  Params params;
+  const std::string where = period_where(conn, p, period, q.org_unit_id, params);
+  const Settings settings = load_settings(conn);
+
+  struct Order {
+    std::int64_t id = 0;
+    std::string number, area_type, status;
+    RepairOrder times;
+  };
+  std::vector<Order> orders;
+  for (auto& r : conn.query("SELECT c.id, c.number, c.area_type, c.status, COALESCE(c.received_at, c.created_at), c.arrived_at, "
+                            "c.restored_at FROM claims c" +
+                                where + " AND c.claim_type = 'fault_repair' AND c.parent_id IS NULL ORDER BY c.created_at, c.id",
+                            params)) {
+    Order o;
+    o.id = r.i64(0);
+    o.number = r.str(1);
+    o.area_type = r.str(2);
+    o.status = r.str(3);
+    o.times.received_at = r.i64(4);
+    o.times.arrived_at = r.opt_i64(5);
+    o.times.restored_at = r.opt_i64(6);
+    o.times.open = is_open(o.status);
+    orders.push_back(std::move(o));
+  }
+
+  // Rows: the three area types in their order, then any other code found in the data.
+  std::vector<std::string> areas = area_types();
+  std::map<std::string, std::vector<RepairOrder>> by_area;
+  for (auto& o : orders) {
+    if (!in_list(areas, o.area_type)) areas.push_back(o.area_type);
+    by_area[o.area_type].push_back(o.times);
+  }
+  const auto sources = commitment_sources(conn);
+  auto source_of = [&](const std::string& key) {
+    auto it = sources.find(key);
+    return it == sources.end() ? std::pair<std::string, std::string>{"", ""} : it->second;
+  };
+  bj::array rows;
+  for (auto& area : areas) {
+    const RepairCommitment k = settings.repair_commitment(area);
+    const RepairAverages a = repair_averages(by_area[area], k);
+    const auto arrival_source = source_of("claims.repair_arrival_avg_minutes_" + area);
+    const auto restore_source = source_of("claims.repair_restore_avg_hours_" + area);
+    rows.push_back(bj::object{{"area_type", area},
+                              {"orders", a.orders},
+                              {"arrived", a.arrived},
+                              {"avg_arrival_minutes", optional_number(a.avg_arrival_minutes)},
+                              {"arrival_commitment_minutes", k.arrival_minutes},
+                              {"arrival_met", optional_flag(a.arrival_met)},
+                              {"arrival_commitment_source", arrival_source.first},
+                              {"arrival_commitment_verification", arrival_source.second},
+                              {"restored", a.restored},
+                              {"avg_restore_hours", optional_number(a.avg_restore_hours)},
+                              {"restore_commitment_hours", k.restore_hours},
+                              {"restore_met", optional_flag(a.restore_met)},
+                              {"restore_commitment_source", restore_source.first},
+                              {"restore_commitment_verification", restore_source.second}});
+  }
+
+  // Alarms: each order over the commitment of its own area type, newest first.
+  bj::array alarms;
+  std::int64_t alarm_count = 0, late_arrivals = 0, late_restorations = 0;
+  for (auto it = orders.rbegin(); it != orders.rend(); ++it) {
+    const Order& o = *it;
+    const RepairAlarm alarm = repair_alarm(o.times, settings.repair_commitment(o.area_type), now);
+    if (!alarm.any()) continue;
+    ++alarm_count;
+    late_arrivals += alarm.arrival ? 1 : 0;
+    late_restorations += alarm.restoration ? 1 : 0;
+    if (alarms.size() >= kMaxAlarms) continue;
+    bj::array reasons;
+    if (alarm.arrival) reasons.emplace_back("arrival");
+    if (alarm.restoration) reasons.emplace_back("restoration");
+    alarms.push_back(bj::object{{"claim_id", o.id},
+                                {"number", o.number},
+                                {"area_type", o.area_type},
+                                {"status", o.status},
+                                {"received_at", format_iso_utc(o.times.received_at)},
+                                {"arrived_at", json::instant_or_null(o.times.arrived_at)},
+                                {"restored_at", json::instant_or_null(o.times.restored_at)},
+                                {"arrival_minutes", optional_number(arrival_minutes(o.times))},
+                                {"restore_hours", optional_number(restore_hours(o.times))},
+                                {"reasons", std::move(reasons)}});
+  }
+  // Totals: the averages over every area type (the commitments differ, so no verdict).
+  std::vector<RepairOrder> all;
+  for (auto& o : orders) all.push_back(o.times);
+  const RepairAverages total = repair_averages(all, {});
+  return {{"from", q.from},
+          {"to", q.to},
+          {"org_unit_id", json::nullable(q.org_unit_id)},
+          {"rows", std::move(rows)},
+          {"totals", bj::object{{"orders", total.orders},
+                                {"arrived", total.arrived},
+                                {"avg_arrival_minutes", optional_number(total.avg_arrival_minutes)},
+                                {"restored", total.restored},
+                                {"avg_restore_hours", optional_number(total.avg_restore_hours)},
+                                {"alarms", alarm_count},
+                                {"late_arrivals", late_arrivals},
+                                {"late_restorations", late_restorations}}},
+          {"alarms", std::move(alarms)},
+          {"alarms_total", alarm_count}};
+}
+
+std::string repair_measures_xlsx(const bj::object& result, bool zh) {
+  auto num = [](const bj::value& v) -> io::Cell {
+    if (v.is_double()) return v.as_double();
+    if (v.is_int64()) return v.as_int64();
+    return std::monostate{};
+  };
+  auto area_label = [&](const std::string& code) -> std::string {
+    if (!zh) return code;
+    if (code == "urban") return "城区";
+    if (code == "rural") return "农村";
+    if (code == "remote") return "特殊边远地区";
+    return code;
+  };
+  auto verdict = [&](const bj::value& v) -> io::Cell {
+    if (!v.is_bool()) return std::monostate{};
+    return std::string(v.as_bool() ? (zh ? "达标" : "met") : (zh ? "未达标" : "not met"));
+  };
+  auto minute = [](const bj::value& v) -> io::Cell {
+    if (!v.is_string()) return std::monostate{};
+    return format_shanghai_minute(parse_iso_instant(std::string(v.as_string()), "at"));
+  };
+  io::Sheet areas;
+  areas.name = zh ? "按地域" : "By area";
+  areas.header = zh ? std::vector<std::string>{"地域类型", "工单数", "已到达", "平均到达(分钟)", "承诺(分钟)", "到达是否达标",
+                                               "已复电", "平均复电(小时)", "承诺(小时)", "复电是否达标"}
+                    : std::vector<std::string>{"Area type", "Orders", "Arrived", "Avg arrival (min)", "Commitment (min)",
+                                               "Arrival", "Restored", "Avg restoration (h)", "Commitment (h)", "Restoration"};
+  for (auto& v : result.at("rows").as_array()) {
+    auto& r = v.as_object();
+    areas.rows.push_back({area_label(std::string(r.at("area_type").as_string())), num(r.at("orders")), num(r.at("arrived")),
+                          num(r.at("avg_arrival_minutes")), num(r.at("arrival_commitment_minutes")), verdict(r.at("arrival_met")),
+                          num(r.at("restored")), num(r.at("avg_restore_hours")), num(r.at("restore_commitment_hours")),
+                          verdict(r.at("restore_met"))});
+  }
+  auto& totals = result.at("totals").as_object();
+  areas.rows.push_back({std::string(zh ? "合计" : "Total"), num(totals.at("orders")), num(totals.at("arrived")),
+                        num(totals.at("avg_arrival_minutes")), std::monostate{}, std::monostate{}, num(totals.at("restored")),
+                        num(totals.at("avg_restore_hours")), std::monostate{}, std::monostate{}});
+  io::Sheet alarms;
+  alarms.name = zh ? "超时工单" : "Alarms";
+  alarms.header = zh ? std::vector<std::string>{"工单编号", "地域类型", "受理时间", "到达现场时间", "复电时间", "到达用时(分钟)",
+                                                "复电用时(小时)", "超时原因"}
+                     : std::vector<std::string>{"Claim", "Area type", "Received", "Arrived", "Restored", "Arrival (min)",
+                                                "Restoration (h)", "Reasons"};
+  for (auto& v : result.at("alarms").as_array()) {
+    auto& a = v.as_object();
+    std::vector<std::string> reasons;
+    for (auto& reason : a.at("reasons").as_array()) {
+      const std::string code(reason.as_string());
+      reasons.push_back(!zh ? code : code == "arrival" ? "到达超时" : "复电超时");
+    }
+    alarms.rows.push_back({std::string(a.at("number").as_string()), area_label(std::string(a.at("area_type").as_string())),
+                           minute(a.at("received_at")), minute(a.at("arrived_at")), minute(a.at("restored_at")),
+                           num(a.at("arrival_minutes")), num(a.at("restore_hours")), join(reasons, zh ? "、" : ", ")});
+  }
+  return io::write_xlsx({areas, alarms});
 }
 
 }  // namespace lianxin::claims

@@ -23,4 +23,11 @@ boost::json::object analysis(storage::Connection& conn, const auth::Principal& p
                              const std::string& lang);
 std::string analysis_xlsx(const boost::json::object& result, bool zh);
 
+// Fault repair against rules_cn §1.1 第三条, for the repairs registered in the period (same period,
+// region and scope rules as the analysis): per area type the average arrival (intake → on site) and
+// restoration (on site → supply restored) against the commitment in the settings, the totals, and
+// the orders over the commitment on their own (alarms, newest first, at most 1,000 listed).
+boost::json::object repair_measures(storage::Connection& conn, const auth::Principal& p, const AnalysisQuery& q, Millis now);
+std::string repair_measures_xlsx(const boost::json::object& result, bool zh);
+
 }  // namespace lianxin::claims

@@ -147,6 +147,13 @@ Step read_step(const bj::object& o) {
   s.unsatisfied_action = json::opt_string(o, "unsatisfied_action", v, 20);
   s.recovery_kinds = json::opt_string_list(o, "recovery_kinds", v).value_or(std::vector<std::string>{});
   s.marks = json::opt_string_list(o, "marks", v).value_or(std::vector<std::string>{});
+  if (auto at = json::opt_string(o, "at", v, 40); at && !trim(*at).empty()) {
+    try {
+      s.at = parse_iso_instant(trim(*at), "at");
+    } catch (const AppError& e) {
+      for (auto& issue : e.issues()) v.add(issue.field, issue.message);
+    }
+  }
   if (!s.expected_version && v.ok()) v.add("version", "is required (the version you saw, for conflict detection)");
   v.throw_if_failed();
   return s;
@@ -262,6 +269,11 @@ AnalysisQuery analysis_query(const http::Request& req) {
                      http::query_int(req, "org_unit_id"), now_millis());
 }
 
+// The repair measures take the analysis period and region (no grouping).
+AnalysisQuery repair_query(const http::Request& req) {
+  return read_period(http::query_text(req, "from", 10), http::query_text(req, "to", 10), std::nullopt,
+                     http::query_int(req, "org_unit_id"), now_millis());
+}
 
 bj::object codes() {
   auto list = [](const std::vector<std::string>& v) {
@@ -330,6 +342,24 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     Response r = Response::xlsx(analysis_xlsx(result, lang != "en"), "claims-analysis-" + q.from + "-" + q.to + ".xlsx");
     g->db().transaction([&](Connection& conn) {
       audit::record_export(conn, p.actor(), "claim_analysis", static_cast<std::int64_t>(result.at("groups").as_array().size()),
+                           c.request.target);
+    });
+    return r;
+  });
+  router.get("/api/v1/claims/repair-measures", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::claim_read);
+    auto q = repair_query(c.request);
+    return g->db().read([&](Connection& conn) { return ok(repair_measures(conn, p, q, now_millis())); });
+  });
+  router.get("/api/v1/claims/repair-measures/export", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::claim_read);
+    auto q = repair_query(c.request);
+    const std::string lang = http::lang_of(c.request);
+    auto result = g->db().read([&](Connection& conn) { return repair_measures(conn, p, q, now_millis()); });
+    Response r = Response::xlsx(repair_measures_xlsx(result, lang != "en"), "repair-measures-" + q.from + "-" + q.to + ".xlsx");
+    g->db().transaction([&](Connection& conn) {
+      audit::record_export(conn, p.actor(), "claim_repair_measures",
+                           static_cast<std::int64_t>(result.at("rows").as_array().size() + result.at("alarms").as_array().size()),
                            c.request.target);
     });
     return r;

@@ -48,6 +48,8 @@ struct ClaimRow {
   std::optional<std::int64_t> created_by;
   Millis created_at = 0, updated_at = 0;
   std::int64_t version = 0;
+  Millis received_at = 0;                 // intake (upstream receipt time, else created_at): the clocks' start
+  std::optional<Millis> restored_at;      // fault repair: supply restored
 };
 
 struct PolicyClock {

@@ -37,7 +37,7 @@ std::string list_from() {
          "LEFT JOIN users u ON u.id = c.assignee_id";
 }
 
-constexpr std::size_t kExtra = 47;  // index of the first column after the claim's own
+constexpr std::size_t kExtra = 49;  // index of the first column after the claim's own
 
 std::string urgency_of(const std::optional<Millis>& next_due, std::int64_t max_stage, Millis now) {
   if (next_due && *next_due <= now) return "red";
@@ -99,6 +99,7 @@ bj::array allowed_actions(const auth::Principal& p, const ClaimRow& c) {
   add("accept", Action::accept, handler);
   add("contact", Action::contact, (handler || intake) && !c.first_contact_at);
   add("arrive", Action::arrive, (handler || intake) && !c.arrived_at);
+  add("restore", Action::restore, (handler || intake) && c.claim_type == "fault_repair" && c.arrived_at && !c.restored_at);
   add("wait", Action::wait_customer, handler);
   add("resume", Action::resume, handler);
   add("close", Action::close, handler);
@@ -261,6 +262,8 @@ bj::object claim_detail(Connection& conn, const auth::Principal& p, std::int64_t
   out["reopen_count"] = c.reopen_count;
   out["first_contact_at"] = json::instant_or_null(c.first_contact_at);
   out["arrived_at"] = json::instant_or_null(c.arrived_at);
+  out["received_at"] = format_iso_utc(c.received_at);
+  out["restored_at"] = json::instant_or_null(c.restored_at);
   out["resolution"] = json::nullable(c.resolution);
   out["root_cause"] = json::nullable(c.root_cause);
   out["measures"] = json::nullable(c.measures);
@@ -348,7 +351,7 @@ bj::object claim_progress(Connection& conn, const auth::Principal& p, std::int64
   ClaimRow c = require_claim(conn, p, id);
   bj::array steps;
   for (auto& r : conn.query("SELECT at, kind, to_status FROM claim_events WHERE claim_id = ? AND internal = 0 AND "
-                            "kind IN ('registered','dispatched','transferred','accepted','contacted','arrived','waiting_customer',"
+                            "kind IN ('registered','dispatched','transferred','accepted','contacted','arrived','restored','waiting_customer',"
                             "'resumed','closed','callback','archived','reopened') ORDER BY at, id",
                             {id}))
     steps.push_back(bj::object{{"at", format_iso_utc(r.i64(0))}, {"kind", r.str(1)}, {"status", json::nullable(r.opt_str(2))}});

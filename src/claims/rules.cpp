@@ -87,6 +87,7 @@ const char* action_name(Action action) {
     case Action::arrive: return "arrive";
     case Action::chase: return "chase";
     case Action::escalate: return "escalate";
+    case Action::restore: return "restore";
   }
   return "unknown";
 }
@@ -124,6 +125,7 @@ std::optional<std::string> next_status(const std::string& s, Action action) {
       return s;
     case Action::contact:
     case Action::arrive:
+    case Action::restore:
     case Action::chase:
     case Action::escalate:
       if (is_open(s)) return s;
@@ -146,6 +148,7 @@ std::string refusal(const std::string& s, Action action) {
     case Action::note: return "notes are always allowed";
     case Action::contact:
     case Action::arrive:
+    case Action::restore:
     case Action::chase:
     case Action::escalate: return "the claim is no longer open (it is " + s + ")";
   }
@@ -256,6 +259,64 @@ std::optional<double> per_ten_thousand(std::int64_t complaints, std::int64_t cus
 std::optional<double> change_percent(double current, double previous) {
   if (previous == 0) return std::nullopt;
   return std::round((current - previous) * 1000.0 / previous) / 10.0;
+}
+
+namespace {
+
+constexpr std::int64_t kMinuteMs = 60'000;
+constexpr std::int64_t kHourMs = 3'600'000;
+
+double rounded(double value, double scale) { return std::round(value * scale) / scale; }
+
+}  // namespace
+
+RepairCommitment default_repair_commitment(const std::string& area_type) {
+  if (area_type == "rural") return {90, 4};
+  if (area_type == "remote") return {120, 4};  // no restoration figure for remote areas: the rural one
+  return {45, 3};
+}
+
+std::optional<double> arrival_minutes(const RepairOrder& o) {
+  if (!o.arrived_at) return std::nullopt;
+  return rounded(static_cast<double>(std::max<std::int64_t>(*o.arrived_at - o.received_at, 0)) / kMinuteMs, 10.0);
+}
+
+std::optional<double> restore_hours(const RepairOrder& o) {
+  if (!o.arrived_at || !o.restored_at) return std::nullopt;
+  return rounded(static_cast<double>(std::max<std::int64_t>(*o.restored_at - *o.arrived_at, 0)) / kHourMs, 100.0);
+}
+
+RepairAlarm repair_alarm(const RepairOrder& o, const RepairCommitment& k, std::int64_t now) {
+  RepairAlarm alarm;
+  const std::int64_t arrival_limit = k.arrival_minutes * kMinuteMs, restore_limit = k.restore_hours * kHourMs;
+  if (o.arrived_at) alarm.arrival = *o.arrived_at - o.received_at > arrival_limit;
+  else if (o.open) alarm.arrival = now - o.received_at > arrival_limit;
+  if (o.arrived_at && o.restored_at) alarm.restoration = *o.restored_at - *o.arrived_at > restore_limit;
+  else if (o.arrived_at && o.open) alarm.restoration = now - *o.arrived_at > restore_limit;
+  return alarm;
+}
+
+RepairAverages repair_averages(const std::vector<RepairOrder>& orders, const RepairCommitment& k) {
+  RepairAverages out;
+  std::int64_t arrival_sum = 0, restore_sum = 0;  // milliseconds
+  for (const auto& o : orders) {
+    ++out.orders;
+    if (!o.arrived_at) continue;
+    ++out.arrived;
+    arrival_sum += std::max<std::int64_t>(*o.arrived_at - o.received_at, 0);
+    if (!o.restored_at) continue;
+    ++out.restored;
+    restore_sum += std::max<std::int64_t>(*o.restored_at - *o.arrived_at, 0);
+  }
+  if (out.arrived > 0) {
+    out.avg_arrival_minutes = rounded(static_cast<double>(arrival_sum) / static_cast<double>(out.arrived) / kMinuteMs, 10.0);
+    out.arrival_met = arrival_sum <= k.arrival_minutes * kMinuteMs * out.arrived;
+  }
+  if (out.restored > 0) {
+    out.avg_restore_hours = rounded(static_cast<double>(restore_sum) / static_cast<double>(out.restored) / kHourMs, 100.0);
+    out.restore_met = restore_sum <= k.restore_hours * kHourMs * out.restored;
+  }
+  return out;
 }
 
 }  // namespace lianxin::claims

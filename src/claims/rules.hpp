@@ -28,10 +28,10 @@ std::string joined(const std::vector<std::string>& list);
 bool is_open(const std::string& status);
 
 // Steps of the status machine.
-enum class Action { dispatch, transfer, give_back, accept, wait_customer, resume, close, callback, reopen, note, contact, arrive, chase, escalate };
+enum class Action { dispatch, transfer, give_back, accept, wait_customer, resume, close, callback, reopen, note, contact, arrive, chase, escalate, restore };
 const char* action_name(Action action);
 // The status after `action` from `status`, or nullopt when the step is impossible. Notes, contact,
-// arrival, chase and manual escalation keep the status (allowed while open).
+// arrival, restoration, chase and manual escalation keep the status (allowed while open).
 std::optional<std::string> next_status(const std::string& status, Action action);
 // An explanation of why the step is impossible, for the error message (English; localised later).
 std::string refusal(const std::string& status, Action action);
@@ -97,5 +97,48 @@ std::optional<double> percent(std::int64_t a, std::int64_t b);
 std::optional<double> per_ten_thousand(std::int64_t complaints, std::int64_t customers);
 // Period-over-period change in percent, one decimal: 160 against 120 is +33.3 (seed 004).
 std::optional<double> change_percent(double current, double previous);
+
+// ---- Fault repair: arrival and restoration (rules_cn §1.1 第三条) ---------------------------
+// The public commitment is about period AVERAGES: 到达现场平均时间 (from the claim's intake to the
+// crew on site) and 到达现场后恢复供电平均时间 (from arrival to supply restored), per area type.
+// Each order is also alarmed on its own against the same figures.
+struct RepairCommitment {
+  std::int64_t arrival_minutes = 0;
+  std::int64_t restore_hours = 0;
+};
+// The commitment of an area type (urban 45 min / 3 h, rural 90 min / 4 h, remote 120 min / 4 h
+// unless the settings say otherwise).
+RepairCommitment default_repair_commitment(const std::string& area_type);
+
+// One fault-repair order; instants in UTC epoch milliseconds.
+struct RepairOrder {
+  std::int64_t received_at = 0;  // intake: the clocks' start
+  std::optional<std::int64_t> arrived_at, restored_at;
+  bool open = false;             // the claim is still being worked
+};
+// Minutes from intake to arrival (one decimal; never negative), nullopt before arrival.
+std::optional<double> arrival_minutes(const RepairOrder& order);
+// Hours from arrival to restoration (two decimals; never negative), nullopt before restoration.
+std::optional<double> restore_hours(const RepairOrder& order);
+
+// Why one order is alarmed: its arrival took longer than the commitment (or, not yet on site while
+// the claim is open, already longer at `now`); its restoration after arrival took longer (or, not
+// yet restored while the claim is open, already longer at `now`). Exactly the commitment is on time.
+struct RepairAlarm {
+  bool arrival = false;
+  bool restoration = false;
+  bool any() const { return arrival || restoration; }
+};
+RepairAlarm repair_alarm(const RepairOrder& order, const RepairCommitment& commitment, std::int64_t now);
+
+// The averages of the orders of one area type against its commitment. An average counts only the
+// orders that reached the point (arrived, restored); `*_met` is nullopt when none did (no data is
+// not a pass or a fail) and compares the exact average, not the rounded one.
+struct RepairAverages {
+  std::int64_t orders = 0, arrived = 0, restored = 0;
+  std::optional<double> avg_arrival_minutes, avg_restore_hours;  // one and two decimals
+  std::optional<bool> arrival_met, restore_met;
+};
+RepairAverages repair_averages(const std::vector<RepairOrder>& orders, const RepairCommitment& commitment);
 
 }  // namespace lianxin::claims

@@ -54,7 +54,7 @@ constexpr const char* kClaimColumns =
     "c.sensitive_marks, c.policy_id, c.rule_set, c.parent_id, c.repeat_of, c.repeat_count, c.chase_count, "
     "c.escalation_level, c.reopen_count, c.first_contact_at, c.arrived_at, c.resolution, c.root_cause, c.measures, "
     "c.valid_complaint, c.closed_at, c.closed_by, c.satisfaction, c.callback_at, c.callback_note, c.created_by, "
-    "c.created_at, c.updated_at, c.version";
+    "c.created_at, c.updated_at, c.version, c.received_at, c.restored_at";
 
 ClaimRow read_claim(const Row& r) {
   ClaimRow c;
@@ -105,6 +105,8 @@ ClaimRow read_claim(const Row& r) {
   c.created_at = r.i64(44);
   c.updated_at = r.i64(45);
   c.version = r.i64(46);
+  c.received_at = r.opt_i64(47).value_or(c.created_at);
+  c.restored_at = r.opt_i64(48);
   return c;
 }
 
@@ -276,8 +278,9 @@ std::string event_label(const std::string& kind) {
   static const std::map<std::string, std::string> labels = {
       {"registered", "受理"},          {"dispatched", "派单"},        {"transferred", "转派"},
       {"returned", "退单"},            {"accepted", "接单"},          {"contacted", "首次联系"},
-      {"arrived", "到达现场"},         {"waiting_customer", "挂起待客户"}, {"resumed", "恢复处理"},
-      {"note", "处理进展"},            {"closed", "办结销号"},        {"callback", "回访"},
+      {"arrived", "到达现场"},         {"restored", "恢复供电"},      {"waiting_customer", "挂起待客户"},
+      {"resumed", "恢复处理"},         {"note", "处理进展"},          {"closed", "办结销号"},
+      {"callback", "回访"},
       {"archived", "归档"},            {"reopened", "重新处理"},      {"escalated", "提级"},
       {"chased", "催办"},              {"repeat_linked", "关联重复诉求"}, {"breached", "超时"},
       {"attachment", "上传附件"},      {"recovery_task", "服务补救"}, {"recovery_opened", "开启服务补救"},
@@ -432,7 +435,17 @@ Settings read_settings(Connection& conn) {
     else if (key == "claims.callback_types") s.callback_types = split_codes(value);
     else if (key == "claims.auto_dispatch") s.auto_dispatch = value == "true";
     else if (key == "claims.top_level_marks") s.top_level_marks = split_codes(value);
-    else if (key == "claims.max_attachment_bytes") {
+    else if (key.rfind("claims.repair_", 0) == 0) {
+      // claims.repair_arrival_avg_minutes_<area> and claims.repair_restore_avg_hours_<area>
+      static const std::string arrival = "claims.repair_arrival_avg_minutes_", restore = "claims.repair_restore_avg_hours_";
+      if (key.rfind(arrival, 0) == 0) {
+        auto& k = s.repair_commitments[key.substr(arrival.size())];
+        k.arrival_minutes = as_int(static_cast<int>(k.arrival_minutes));
+      } else if (key.rfind(restore, 0) == 0) {
+        auto& k = s.repair_commitments[key.substr(restore.size())];
+        k.restore_hours = as_int(static_cast<int>(k.restore_hours));
+      }
+    } else if (key == "claims.max_attachment_bytes") {
       try {
         s.max_attachment_bytes = std::stoll(value);
       } catch (...) {
@@ -485,6 +498,11 @@ void bump_rules_version(Connection& conn) {
 }
 
 Settings load_settings(Connection& conn) { return rules(conn)->settings; }
+
+RepairCommitment Settings::repair_commitment(const std::string& area_type) const {
+  auto it = repair_commitments.find(area_type);
+  return it == repair_commitments.end() ? default_repair_commitment(area_type) : it->second;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Intake
@@ -703,17 +721,19 @@ std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Inta
   c.status = department ? "dispatched" : "registered";
   c.created_by = p.user_id;
   c.created_at = now;
+  c.received_at = in.received_at.value_or(now);  // the clocks start here
   c.id = conn.insert_returning_id(
       "INSERT INTO claims(number, upstream_no, channel, claim_type, sub_type, complaint_class, status, customer_id, "
       "account_id, caller_name, caller_phone, title, description, area_type, org_unit_id, org_path, department_id, "
       "department_path, manager_id, key_account, importance_class, sensitive_marks, policy_id, rule_set, created_by, "
-      "created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1) RETURNING id",
+      "created_at, updated_at, received_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1) RETURNING id",
       {c.number, storage::opt_value(c.upstream_no), c.channel, c.claim_type, storage::text_or_null(c.sub_type),
        storage::text_or_null(c.complaint_class), c.status, storage::opt_value(c.customer_id),
        storage::opt_value(c.account_id), storage::text_or_null(c.caller_name), storage::text_or_null(c.caller_phone),
        c.title, c.description, c.area_type, c.org_unit_id, c.org_path, storage::opt_value(c.department_id),
        storage::text_or_null(c.department_path), storage::opt_value(c.manager_id), std::int64_t{c.key_account},
-       c.importance_class, marks_text(c.sensitive_marks), storage::opt_value(c.policy_id), c.rule_set, p.user_id, now, now});
+       c.importance_class, marks_text(c.sensitive_marks), storage::opt_value(c.policy_id), c.rule_set, p.user_id, now, now,
+       c.received_at});
   const auth::Actor actor = p.actor();
   record_event(conn, actor, c, "registered", "", "registered", c.channel + (c.upstream_no ? " " + *c.upstream_no : ""),
                false, now);
@@ -722,7 +742,7 @@ std::int64_t create_claim(Connection& conn, const auth::Principal& p, const Inta
                {"customer_id", json::nullable(c.customer_id)}, {"policy_id", json::nullable(c.policy_id)}});
 
   // Clocks of the policy, from the upstream intake time when there was one.
-  const Millis start = in.received_at.value_or(now);
+  const Millis start = c.received_at;
   {
     // An inherited deadline must belong to a clock the claim has; otherwise it would be dropped unseen.
     std::vector<PolicyClock> clocks = c.policy_id ? policy_clocks(conn, *c.policy_id) : std::vector<PolicyClock>{};

@@ -3,6 +3,7 @@
 // principal's permission and scope, refuses impossible steps, bumps the version (409 on a stale
 // one), writes the claim's history, the customer 360 timeline, the audit log and the outbox.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <boost/json/fwd.hpp>
 
 #include "auth/model.hpp"
+#include "claims/rules.hpp"
 #include "clocks/store.hpp"
 #include "common/clock.hpp"
 #include "storage/db.hpp"
@@ -58,6 +60,8 @@ struct Step {
   std::vector<std::string> recovery_kinds;
   // escalate / marks
   std::vector<std::string> marks;
+  // restore: when supply was restored (default now; not before the arrival, not in the future)
+  std::optional<Millis> at;
 };
 // One step of the status machine (see rules.hpp Action); throws invalid_transition for an
 // impossible one, validation_failed naming the field for missing or bad input.
@@ -99,6 +103,12 @@ struct Settings {
   bool auto_dispatch = true;
   std::vector<std::string> top_level_marks;
   std::int64_t max_attachment_bytes = 10 * 1024 * 1024;
+  // Fault repair: the average arrival and restoration times of rules_cn §1.1 第三条, by area type.
+  std::map<std::string, RepairCommitment> repair_commitments = {
+      {"urban", default_repair_commitment("urban")},
+      {"rural", default_repair_commitment("rural")},
+      {"remote", default_repair_commitment("remote")}};
+  RepairCommitment repair_commitment(const std::string& area_type) const;
 };
 Settings load_settings(storage::Connection& conn);
 

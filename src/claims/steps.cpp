@@ -28,7 +28,7 @@ std::optional<Action> action_from(const std::string& name) {
       {"accept", Action::accept},     {"wait", Action::wait_customer},  {"resume", Action::resume},
       {"close", Action::close},       {"callback", Action::callback},   {"reopen", Action::reopen},
       {"note", Action::note},         {"contact", Action::contact},     {"arrive", Action::arrive},
-      {"escalate", Action::escalate}};
+      {"restore", Action::restore},   {"escalate", Action::escalate}};
   for (auto& [n, a] : actions)
     if (n == name) return a;
   return std::nullopt;
@@ -100,6 +100,7 @@ void require_step_permission(const auth::Principal& p, const ClaimRow& c, Action
     case Action::close: require_handler(p, c); return;
     case Action::contact:
     case Action::arrive:
+    case Action::restore:
       if (!intake) require_handler(p, c);
       return;
     case Action::note:
@@ -200,6 +201,26 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
                    {now, c.id});
       clocks::meet(conn, "claim", c.id, contact ? "first_contact" : "on_site", now);
       record_event(conn, actor, c, contact ? "contacted" : "arrived", from, from, step.note, false, now);
+      break;
+    }
+    case Action::restore: {
+      // 复电: a fault repair records when supply came back, after the crew arrived, once. The time may
+      // be given (recorded after the fact), never before the arrival or in the future; the history
+      // entry stands at that time. rules_cn §1.1 第三条 measures arrival → restoration.
+      if (c.claim_type != "fault_repair")
+        throw AppError(ErrorCode::invalid_transition, "only a fault-repair claim records the restoration of supply");
+      if (!c.arrived_at)
+        throw AppError(ErrorCode::invalid_transition, "record the arrival on site first; supply is restored after it");
+      if (c.restored_at) throw AppError(ErrorCode::invalid_transition, "the restoration is already recorded");
+      const Millis at = step.at.value_or(now);
+      Validator v;
+      if (at < *c.arrived_at) v.add("at", "must not be before the arrival on site (" + format_shanghai_minute(*c.arrived_at) + ")");
+      else if (at > now + 60'000) v.add("at", "is in the future");
+      v.throw_if_failed();
+      bump_version(conn, c, step.expected_version, now);
+      conn.execute("UPDATE claims SET restored_at = ? WHERE id = ?", {at, c.id});
+      c.restored_at = at;
+      record_event(conn, actor, c, "restored", from, from, step.note, false, std::min(at, now));
       break;
     }
     case Action::note: {
@@ -313,7 +334,12 @@ void apply_step(Connection& conn, const auth::Principal& p, std::int64_t id, con
     case Action::chase:
       break;  // not an action of this endpoint (action_from never yields it): POST …/chase
   }
-  audit_claim(conn, actor, action_text, c, brief(before), brief(c));
+  bj::object before_json = brief(before), after_json = brief(c);
+  if (*action == Action::restore) {
+    before_json["restored_at"] = nullptr;
+    after_json["restored_at"] = json::instant_or_null(c.restored_at);
+  }
+  audit_claim(conn, actor, action_text, c, before_json, after_json);
 }
 
 std::int64_t chase(Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& note,

@@ -8,16 +8,20 @@
 #include "audit/audit.hpp"
 #include "auth/crypto.hpp"
 #include "auth/rules.hpp"
+#include "calendar/store.hpp"
+#include "common/files.hpp"
 #include "common/errors.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
 #include "notify/notify.hpp"
+#include "outages/internal.hpp"
 #include "outages/rules.hpp"
-#include "timeline/timeline.hpp"
 
 namespace lianxin::outages {
 
 namespace bj = boost::json;
+using internal::add_timeline;
+using internal::int_setting;
 using storage::Connection;
 using storage::Params;
 using storage::Value;
@@ -45,11 +49,64 @@ std::string notice_text(const std::string& customer, const std::string& work, co
   return customer + "：因" + (work.empty() ? std::string("电力设施检修") : work) + "，" + scope + when + "停电。如有疑问请联系" + contact + "。";
 }
 
+// Active contacts with a mobile number who take notices of `notice_type` (outage, limitation), by customer.
+std::map<std::int64_t, std::vector<std::tuple<std::int64_t, std::string>>> sms_contacts(Connection& conn, const std::vector<std::int64_t>& ids,
+                                                                                         const std::string& notice_type) {
+  std::map<std::int64_t, std::vector<std::tuple<std::int64_t, std::string>>> contacts;
+  storage::for_id_chunks(ids, {}, [&](const std::string& in, const Params& params) {
+    conn.query_each("SELECT customer_id, id, mobile, notice_types FROM contacts WHERE active = 1 AND mobile IS NOT NULL AND mobile <> '' "
+                    "AND customer_id IN " + in + " ORDER BY id",
+                    params, [&](const storage::Row& r) {
+                      const std::string types = "," + r.str(3) + ",";
+                      if (types.find("," + notice_type + ",") != std::string::npos) contacts[r.i64(0)].emplace_back(r.i64(1), r.str(2));
+                    });
+  });
+  return contacts;
+}
+
+// The outbox row of an SMS notice: enqueued with dedupe key "outage_notice:<id>" + ":sms".
+const std::string kDeliveryKey = "('outage_notice:' || CAST(n.id AS TEXT) || ':sms')";
+
+// Whom the customer calls with questions: its account manager, else the 95598 hotline.
+std::string whom_to_call(const std::string& manager, const std::string& mobile) {
+  return !manager.empty() ? "客户经理" + manager + (mobile.empty() ? "" : "（" + mobile + "）") : std::string("95598供电服务热线");
+}
+
+// Notices sent now (delays, cancellations): written one by one for their ids, then one SMS each.
+struct SentNotice {
+  std::int64_t customer_id = 0;
+  std::optional<std::int64_t> contact_id;
+  std::string address, text;
+};
+std::int64_t send_now(Connection& conn, std::int64_t outage_id, const std::string& purpose, const std::string& kind,
+                      const std::vector<SentNotice>& notices, Millis now) {
+  if (notices.empty()) return 0;
+  const std::int64_t round = conn.query_i64("SELECT COALESCE(MAX(round), 0) + 1 FROM outage_notices WHERE outage_id = ?", {outage_id});
+  std::vector<notify::ExternalNotice> sms;
+  for (const SentNotice& n : notices) {
+    const std::int64_t id = conn.insert_returning_id(
+        "INSERT INTO outage_notices(outage_id, round, customer_id, contact_id, channel, address, status, due_at, lead_short, text, sent_at, "
+        "created_at, purpose) VALUES (?,?,?,?,'sms',?,'sent',?,0,?,?,?,?) RETURNING id",
+        {outage_id, round, n.customer_id, storage::opt_value(n.contact_id), n.address, now, n.text, now, now, purpose});
+    notify::ExternalNotice e;
+    e.channel = notify::Channel::sms;
+    e.address = n.address;
+    e.kind = kind;
+    e.params = {{"text", n.text}};
+    e.ref_entity = "outage";
+    e.ref_id = std::to_string(outage_id);
+    e.dedupe_key = "outage_notice:" + std::to_string(id);
+    sms.push_back(std::move(e));
+  }
+  notify::enqueue_external_batch(conn, sms, now);
+  return static_cast<std::int64_t>(notices.size());
+}
+
 }  // namespace
 
 std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) {
   const OutageRow o = load_outage(conn, outage_id);
-  const LeadRules rules = lead_rules(conn);
+  const NoticeClock clock(conn, o.org_path);
   const Kind kind = *kind_from(o.kind);
   const std::string notice_type = kind == Kind::limitation ? "limitation" : "outage";
   const std::string high_rise = storage::setting(conn, "outages.high_rise_tag").value_or("高层建筑");
@@ -73,31 +130,28 @@ std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) 
         c.accounts.push_back(r.str(8));
       });
   // Their contacts who take this kind of notice.
-  std::map<std::int64_t, std::vector<std::tuple<std::int64_t, std::string>>> contacts;
   std::vector<std::int64_t> ids;
   for (auto& [id, c] : customers) ids.push_back(id);
-  storage::for_id_chunks(ids, {}, [&](const std::string& in, const Params& params) {
-    conn.query_each("SELECT customer_id, id, mobile, notice_types FROM contacts WHERE active = 1 AND mobile IS NOT NULL AND mobile <> '' "
-                    "AND customer_id IN " + in + " ORDER BY id",
-                    params, [&](const storage::Row& r) {
-                      const std::string types = "," + r.str(3) + ",";
-                      if (types.find("," + notice_type + ",") != std::string::npos) contacts[r.i64(0)].emplace_back(r.i64(1), r.str(2));
-                    });
-  });
+  auto contacts = sms_contacts(conn, ids, notice_type);
   std::int64_t planned = 0;
   const std::string when = "将于" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end);
   Params pending;  // 9 parameters a notice, written together at the end
   for (auto& [id, c] : customers) {
     const bool important = c.importance != "none";
     const bool personal = important || c.sensitivity == "high" || c.key || (!high_rise.empty() && c.tags.find(high_rise) != std::string::npos);
-    const Millis due = o.start - required_lead_ms(kind, important, rules);
-    const bool short_lead = due < now;
+    // A short transfer outage (seconds) is told to those for whom seconds matter, by SMS and a call.
+    if (kind == Kind::transfer && !personal) continue;
+    const Millis due = clock.latest(kind, important, o.start);
+    const bool short_lead = clock.shortfall(kind, important, o.start, now) > 0;
     std::string scope = "贵单位";
     for (std::size_t i = 0; i < c.accounts.size() && i < 3; ++i) scope += (i == 0 ? "（户号" : "、") + c.accounts[i];
     scope += c.accounts.size() > 3 ? "等）" : "）";
-    const std::string contact = !c.manager.empty() ? "客户经理" + c.manager + (c.manager_mobile.empty() ? "" : "（" + c.manager_mobile + "）")
-                                                   : std::string("95598供电服务热线");
-    const std::string text = notice_text(c.name, o.work, scope, when, contact);
+    const std::string contact = whom_to_call(c.manager, c.manager_mobile);
+    const std::string text =
+        kind == Kind::transfer
+            ? c.name + "：因" + (o.work.empty() ? std::string("电网运行方式调整") : o.work) + "进行转供电操作，" + scope + when +
+                  "期间可能出现数秒短时停电，请提前做好准备。如有疑问请联系" + contact + "。"
+            : notice_text(c.name, o.work, scope, when, contact);
     auto add = [&](const char* channel, std::optional<std::int64_t> contact_id, const std::string& address) {
       pending.insert(pending.end(), {outage_id, id, contact_id ? Value(*contact_id) : storage::null_value(), std::string(channel),
                                      storage::text_or_null(address), std::max(due, now), std::int64_t{short_lead}, text, now});
@@ -106,7 +160,7 @@ std::int64_t plan_notices(Connection& conn, std::int64_t outage_id, Millis now) 
     for (auto& [contact_id, mobile] : contacts[id]) add("sms", contact_id, mobile);
     if (personal) {
       add("call", std::nullopt, "");
-      add("posting", std::nullopt, "");
+      if (kind != Kind::transfer) add("posting", std::nullopt, "");
     }
   }
   storage::insert_many(conn,
@@ -182,21 +236,8 @@ void notify_outage(Connection& conn, const auth::Principal& p, std::int64_t outa
     n.dedupe_key = "outage_task:" + std::to_string(outage_id) + ":" + std::to_string(customer);
     notify::enqueue(conn, n, now);
   }
-  std::vector<timeline::Event> events;
-  events.reserve(told.size());
-  const std::string title = "停电告知：" + o.title + "（" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end) + "）";
-  for (auto customer : told) {
-    timeline::Event ev;
-    ev.customer_id = customer;
-    ev.at = now;
-    ev.kind = "outage";
-    ev.source = "outages";
-    ev.title = title;
-    ev.ref_entity = "outage";
-    ev.ref_id = std::to_string(outage_id);
-    events.push_back(std::move(ev));
-  }
-  timeline::add_many(conn, p.actor(), events);
+  add_timeline(conn, p.actor(), told, outage_id,
+               "停电告知：" + o.title + "（" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end) + "）", now);
   audit::Entry e;
   e.action = "notify";
   e.entity = "outage";
@@ -207,7 +248,8 @@ void notify_outage(Connection& conn, const auth::Principal& p, std::int64_t outa
 }
 
 bj::object list_notices(Connection& conn, const auth::Principal& p, std::int64_t outage_id, const std::optional<std::string>& status,
-                        const std::optional<std::string>& channel, std::int64_t limit, std::int64_t offset) {
+                        const std::optional<std::string>& channel, const std::optional<std::string>& purpose, std::int64_t limit,
+                        std::int64_t offset) {
   auth::require_permission(p, auth::Permission::customer_read);
   const OutageRow o = load_outage(conn, outage_id);
   if (!auth::org_in_scope(p, o.org_path)) throw_not_found("outage");
@@ -216,6 +258,12 @@ bj::object list_notices(Connection& conn, const auth::Principal& p, std::int64_t
     if (!board.contains(r.str(0))) board[r.str(0)] = bj::object{};
     board[r.str(0)].as_object()[r.str(1)] = r.i64(2);
   }
+  // SMS the gateway took (the outbox row of each notice, keyed by its dedupe key).
+  if (board.contains("sms"))
+    board["sms"].as_object()["delivered"] =
+        conn.query_i64("SELECT COUNT(*) FROM outage_notices n JOIN notifications m ON m.dedupe_key = " + kDeliveryKey +
+                           " WHERE n.outage_id = ? AND n.channel = 'sms' AND m.status = 'sent'",
+                       {outage_id});
   Params params{outage_id};
   std::string where = " WHERE n.outage_id = ?";
   if (status) {
@@ -226,13 +274,19 @@ bj::object list_notices(Connection& conn, const auth::Principal& p, std::int64_t
     where += " AND n.channel = ?";
     params.push_back(*channel);
   }
+  if (purpose) {
+    where += " AND n.purpose = ?";
+    params.push_back(*purpose);
+  }
   const std::int64_t total = conn.query_i64("SELECT COUNT(*) FROM outage_notices n" + where, params);
   params.push_back(limit);
   params.push_back(offset);
   bj::array items;
   for (auto& r : conn.query("SELECT n.id, n.round, n.customer_id, c.name, n.channel, n.address, k.name, n.status, n.due_at, n.lead_short, n.sent_at, "
-                            "n.acknowledged_at, n.ack_via, n.posted_at, n.posted_place, c.is_key_account, n.text FROM outage_notices n "
-                            "JOIN customers c ON c.id = n.customer_id LEFT JOIN contacts k ON k.id = n.contact_id" +
+                            "n.acknowledged_at, n.ack_via, n.posted_at, n.posted_place, c.is_key_account, n.text, n.purpose, m.status, "
+                            "(SELECT COUNT(*) FROM outage_posting_photos ph WHERE ph.notice_id = n.id) FROM outage_notices n "
+                            "JOIN customers c ON c.id = n.customer_id LEFT JOIN contacts k ON k.id = n.contact_id "
+                            "LEFT JOIN notifications m ON n.channel = 'sms' AND m.dedupe_key = " + kDeliveryKey +
                                 where + " ORDER BY c.is_key_account DESC, n.customer_id, n.id LIMIT ? OFFSET ?",
                             params))
     items.push_back(bj::object{{"id", r.i64(0)},
@@ -251,7 +305,10 @@ bj::object list_notices(Connection& conn, const auth::Principal& p, std::int64_t
                                {"posted_at", json::instant_or_null(r.opt_i64(13))},
                                {"posted_place", json::nullable(r.opt_str(14))},
                                {"key_account", r.boolean(15)},
-                               {"text", r.str(16)}});
+                               {"text", r.str(16)},
+                               {"purpose", r.str(17)},
+                               {"delivery", json::nullable(r.opt_str(18))},  // outbox: pending, sent (delivered), failed, dead
+                               {"has_photo", r.i64(19) > 0}});
   bj::object out = json::list_envelope(std::move(items), total, offset / std::max<std::int64_t>(limit, 1) + 1, limit);
   out["board"] = std::move(board);
   return out;
@@ -347,7 +404,9 @@ void record_posting(Connection& conn, const auth::Principal& p, std::int64_t not
   audit_notice(conn, p, "post", n, bj::object{{"place", place}, {"at", format_iso_utc(at)}});
 }
 
-LeadRules lead_rules(Connection& conn) {
+namespace {
+
+LeadRules read_lead_rules(Connection& conn) {
   LeadRules r;
   auto read = [&](const char* key, int& into) {
     if (auto v = storage::setting(conn, key)) {
@@ -362,6 +421,230 @@ LeadRules lead_rules(Connection& conn) {
   read("outages.lead_arrears_days", r.arrears_days);
   read("outages.lead_transfer_hours", r.transfer_hours);
   return r;
+}
+
+}  // namespace
+
+NoticeClock::NoticeClock(Connection& conn, const std::string& org_path) : rules_(read_lead_rules(conn)) {
+  working_days_ = storage::setting(conn, "outages.notice_on_working_days").value_or("true") == "true";
+  std::shared_ptr<const calendar::Calendar> cal;
+  if (working_days_) {
+    try {
+      cal = calendar::load(conn, calendar::calendar_for_org(conn, org_path));
+    } catch (const std::exception&) {
+      // no stored calendar: weekends only
+    }
+  }
+  is_working_day_ = [cal](std::int32_t day) {
+    const calendar::Date d{day};
+    if (cal && cal->covers(d.year())) return cal->is_working_day(d);
+    return !d.is_weekend();
+  };
+}
+
+Millis NoticeClock::latest(Kind kind, bool important, Millis start) const {
+  return latest_notice_time(start, required_lead_ms(kind, important, rules_), working_days_, is_working_day_);
+}
+
+std::int64_t NoticeClock::shortfall(Kind kind, bool important, Millis start, Millis at) const {
+  if (required_lead_ms(kind, important, rules_) == 0) return 0;
+  return std::max<std::int64_t>(0, at - latest(kind, important, start));
+}
+
+void delay_outage(Connection& conn, const auth::Principal& p, std::int64_t outage_id, const bj::object& body, Millis now) {
+  auth::require_permission(p, auth::Permission::outage_plan);
+  Validator v;
+  const std::string expected_text = json::req_string(body, "expected_end", v, 40);
+  const std::string reason = trim(json::req_string(body, "reason", v, 500));
+  Millis expected = 0;
+  if (!expected_text.empty()) {
+    try {
+      expected = parse_iso_instant(expected_text, "expected_end");
+    } catch (const AppError&) {
+      v.add("expected_end", "must be an ISO-8601 instant");
+    }
+  }
+  v.throw_if_failed();
+  const OutageRow o = load_outage(conn, outage_id);
+  if (!auth::org_in_scope(p, o.org_path)) throw_not_found("outage");
+  if (o.status != "in_progress") throw AppError(ErrorCode::invalid_transition, "only an outage in progress can be delayed (it is " + o.status + ")");
+  if (expected <= now) v.add("expected_end", "must lie in the future");
+  else if (expected <= o.end) v.add("expected_end", "must be later than the current expected end " + format_shanghai_minute(o.end));
+  v.throw_if_failed();
+  conn.execute("UPDATE outages SET expected_end = ?, updated_at = ?, version = version + 1 WHERE id = ?", {expected, now, outage_id});
+  // The key accounts cut: their contacts by SMS, their managers by a task.
+  struct Customer {
+    std::string name, manager, manager_mobile;
+    std::optional<std::int64_t> manager_id;
+  };
+  std::map<std::int64_t, Customer> customers;
+  for (auto& r : conn.query("SELECT DISTINCT f.customer_id, c.name, c.manager_id, m.display_name, m.mobile FROM outage_affected f "
+                            "JOIN customers c ON c.id = f.customer_id LEFT JOIN users m ON m.id = c.manager_id "
+                            "WHERE f.outage_id = ? AND f.effect = 'out' AND c.is_key_account = 1",
+                            {outage_id}))
+    customers[r.i64(0)] = {r.str(1), r.opt_str(3).value_or(""), r.opt_str(4).value_or(""), r.opt_i64(2)};
+  std::vector<std::int64_t> ids;
+  for (auto& [id, c] : customers) ids.push_back(id);
+  auto contacts = sms_contacts(conn, ids, o.kind == "limitation" ? "limitation" : "outage");
+  std::vector<SentNotice> sms;
+  std::set<std::int64_t> told;
+  for (auto& [id, c] : customers) {
+    const std::string text = c.name + "：" + o.title + "的停电原预计" + format_shanghai_minute(o.end) + "恢复送电，因" + reason + "，预计延至" +
+                             format_shanghai_minute(expected) + "恢复送电。如有疑问请联系" + whom_to_call(c.manager, c.manager_mobile) + "。";
+    for (auto& [contact_id, mobile] : contacts[id]) sms.push_back({id, contact_id, mobile, text});
+    told.insert(id);
+  }
+  const std::int64_t delay_id = conn.insert_returning_id(
+      "INSERT INTO outage_delays(outage_id, previous_end, expected_end, reason, customers_told, created_by, created_at) "
+      "VALUES (?,?,?,?,?,?,?) RETURNING id",
+      {outage_id, o.end, expected, reason, static_cast<std::int64_t>(told.size()), p.user_id, now});
+  const std::int64_t sent = send_now(conn, outage_id, "delay", "outage_delay", sms, now);
+  for (auto& [id, c] : customers) {
+    notify::Notice n;
+    n.user_id = c.manager_id.value_or(p.user_id);
+    n.kind = "outage_delay_task";
+    n.params = {{"number", o.number}, {"customer", c.name}, {"end", format_shanghai_minute(expected)},
+                {"previous", format_shanghai_minute(o.end)}, {"reason", reason}};
+    n.ref_entity = "outage";
+    n.ref_id = std::to_string(outage_id);
+    n.dedupe_key = "outage_delay:" + std::to_string(delay_id) + ":" + std::to_string(id);
+    notify::enqueue(conn, n, now);
+  }
+  add_timeline(conn, p.actor(), told, outage_id, "停电延时：" + o.title + "，预计延至" + format_shanghai_minute(expected) + "恢复送电", now);
+  internal::audit_outage(conn, p.actor(), "delay", o.id, o.org_path,
+                      bj::object{{"previous_end", format_iso_utc(o.end)}, {"expected_end", format_iso_utc(expected)}, {"reason", reason},
+                                 {"customers", told.size()}, {"sms", sent}});
+}
+
+std::int64_t tell_cancellation(Connection& conn, const auth::Principal& p, std::int64_t outage_id, const std::string& reason, Millis now) {
+  const OutageRow o = load_outage(conn, outage_id);
+  // Everyone who got the notice by SMS hears of the cancellation at the same number.
+  std::vector<SentNotice> sms;
+  std::set<std::int64_t> told;
+  std::set<std::pair<std::int64_t, std::string>> seen;
+  for (auto& r : conn.query("SELECT n.customer_id, n.contact_id, n.address, c.name FROM outage_notices n JOIN customers c ON c.id = n.customer_id "
+                            "WHERE n.outage_id = ? AND n.channel = 'sms' AND n.purpose = 'notice' AND n.status IN ('sent','acknowledged') "
+                            "ORDER BY n.id",
+                            {outage_id})) {
+    if (r.is_null(2) || !seen.insert({r.i64(0), r.str(2)}).second) continue;
+    const std::string text = r.str(3) + "：原定" + format_shanghai_minute(o.start) + "至" + format_shanghai_minute(o.end) + "的停电（" + o.title +
+                             "）已取消，届时正常供电。给您带来的不便敬请谅解。";
+    sms.push_back({r.i64(0), r.opt_i64(1), r.str(2), text});
+    told.insert(r.i64(0));
+  }
+  // Managers who were given a call and a posting to do.
+  std::map<std::int64_t, std::pair<std::string, std::optional<std::int64_t>>> tasked;
+  if (o.status == "notified")
+    for (auto& r : conn.query("SELECT DISTINCT n.customer_id, c.name, c.manager_id FROM outage_notices n JOIN customers c ON c.id = n.customer_id "
+                              "WHERE n.outage_id = ? AND n.channel IN ('call','posting') AND n.purpose = 'notice' AND n.status <> 'cancelled'",
+                              {outage_id}))
+      tasked[r.i64(0)] = {r.str(1), r.opt_i64(2)};
+  conn.execute("UPDATE outage_notices SET status = 'cancelled' WHERE outage_id = ? AND status = 'planned'", {outage_id});
+  const std::int64_t sent = send_now(conn, outage_id, "cancel", "outage_cancel", sms, now);
+  for (auto& [customer, task] : tasked) {
+    notify::Notice n;
+    n.user_id = task.second.value_or(p.user_id);
+    n.kind = "outage_cancel_task";
+    n.params = {{"number", o.number}, {"customer", task.first}, {"start", format_shanghai_minute(o.start)},
+                {"end", format_shanghai_minute(o.end)}, {"reason", reason}};
+    n.ref_entity = "outage";
+    n.ref_id = std::to_string(outage_id);
+    n.dedupe_key = "outage_cancel:" + std::to_string(outage_id) + ":" + std::to_string(customer);
+    notify::enqueue(conn, n, now);
+    told.insert(customer);
+  }
+  if (!told.empty()) add_timeline(conn, p.actor(), told, outage_id, "停电取消：" + o.title + "（原定" + format_shanghai_minute(o.start) + "）", now);
+  return sent;
+}
+
+int sweep_ack_followups(Connection& conn, Millis now) {
+  constexpr Millis kHour = 3'600'000;
+  const int ack_before = int_setting(conn, "outages.ack_before_hours", 48);
+  const int escalate = int_setting(conn, "outages.ack_escalate_hours", 24);
+  const Millis horizon = now + static_cast<Millis>(std::max(ack_before, escalate)) * kHour;
+  int messages = 0;
+  std::optional<std::vector<std::pair<std::int64_t, std::string>>> leaders;  // read once, when first needed
+  for (auto& o : conn.query("SELECT id, number, planned_start FROM outages WHERE status = 'notified' AND planned_start > ? AND planned_start <= ? "
+                            "ORDER BY planned_start",
+                            {now, horizon})) {
+    const std::int64_t outage_id = o.i64(0);
+    const std::string number = o.str(1);
+    const Millis start = o.i64(2);
+    // Key accounts with an SMS or call notice and no confirmation on any of them.
+    for (auto& r : conn.query(
+             "SELECT n.customer_id, c.name, c.manager_id, m.display_name, c.org_path, f.stage FROM outage_notices n "
+             "JOIN customers c ON c.id = n.customer_id LEFT JOIN users m ON m.id = c.manager_id "
+             "LEFT JOIN outage_ack_followups f ON f.outage_id = n.outage_id AND f.customer_id = n.customer_id "
+             "WHERE n.outage_id = ? AND n.purpose = 'notice' AND n.channel IN ('sms','call') AND n.status <> 'cancelled' AND c.is_key_account = 1 "
+             "GROUP BY n.customer_id, c.name, c.manager_id, m.display_name, c.org_path, f.stage "
+             "HAVING SUM(CASE WHEN n.status = 'acknowledged' THEN 1 ELSE 0 END) = 0",
+             {outage_id})) {
+      const std::int64_t customer = r.i64(0);
+      const int current = r.is_null(5) ? 0 : static_cast<int>(r.i64(5));
+      const int target = followup_stage(now, start, ack_before, escalate, current);
+      if (target == current) continue;
+      // Claim the step: only one server (or run) moves a follow-up from `current` to `target`.
+      const std::int64_t claimed =
+          current == 0 ? conn.execute("INSERT INTO outage_ack_followups(outage_id, customer_id, stage, tasked_at, escalated_at) VALUES (?,?,?,?,?) "
+                                      "ON CONFLICT (outage_id, customer_id) DO NOTHING",
+                                      {outage_id, customer, std::int64_t{target}, now, target == 2 ? Value(now) : storage::null_value()})
+                       : conn.execute("UPDATE outage_ack_followups SET stage = ?, escalated_at = ? WHERE outage_id = ? AND customer_id = ? AND stage = ?",
+                                      {std::int64_t{target}, now, outage_id, customer, std::int64_t{current}});
+      if (claimed == 0) continue;
+      const std::string name = r.str(1), manager = r.opt_str(3).value_or("");
+      const std::optional<std::int64_t> manager_id = r.opt_i64(2);
+      const std::map<std::string, std::string> params{
+          {"number", number}, {"customer", name}, {"start", format_shanghai_minute(start)}, {"manager", manager.empty() ? "未指定" : manager}};
+      auto send = [&](std::int64_t user, const char* kind, const std::string& key) {
+        notify::Notice n;
+        n.user_id = user;
+        n.kind = kind;
+        n.params = params;
+        n.ref_entity = "outage";
+        n.ref_id = std::to_string(outage_id);
+        n.dedupe_key = key;
+        messages += notify::enqueue(conn, n, now) > 0 ? 1 : 0;
+      };
+      const std::string key = std::to_string(outage_id) + ":" + std::to_string(customer);
+      if (current < 1 && manager_id) send(*manager_id, "outage_ack_task", "outage_ack_task:" + key);
+      if (target == 2 || !manager_id) {
+        if (!leaders) {
+          leaders.emplace();
+          for (auto& u : conn.query("SELECT u.id, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id "
+                                    "WHERE u.role IN ('leader','marketing_manager') AND u.active = 1 ORDER BY u.id"))
+            leaders->emplace_back(u.i64(0), u.str(1));
+        }
+        const std::string& path = r.str(4);
+        for (auto& [user, user_path] : *leaders)
+          if (path.compare(0, user_path.size(), user_path) == 0) send(user, "outage_ack_escalation", "outage_ack_escalation:" + key + ":" + std::to_string(user));
+      }
+    }
+  }
+  return messages;
+}
+
+void store_posting_photo(Connection& conn, const auth::Principal& p, std::int64_t notice_id, const std::string& file_name, const std::string& bytes,
+                         Millis now) {
+  auth::require_permission(p, auth::Permission::interaction_write);
+  NoticeRow n = load_notice(conn, p, notice_id);
+  if (n.channel != "posting") throw AppError(ErrorCode::invalid_transition, "only a posting notice has a photo");
+  const auto file = files::check(file_name, bytes, 10 * 1024 * 1024);
+  if (file.content_type != "image/jpeg" && file.content_type != "image/png")
+    throw AppError(ErrorCode::validation_failed, "invalid photo", {{"file_name", "must be a photo: .jpg or .png"}});
+  conn.execute("DELETE FROM outage_posting_photos WHERE notice_id = ?", {notice_id});
+  conn.execute("INSERT INTO outage_posting_photos(notice_id, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at) "
+               "VALUES (?,?,?,?,?,?,?,?)",
+               {notice_id, file.name, file.content_type, static_cast<std::int64_t>(bytes.size()), auth::sha256_hex(bytes), storage::Blob{bytes},
+                p.user_id, now});
+  audit_notice(conn, p, "photo", n, bj::object{{"file_name", file.name}, {"size_bytes", bytes.size()}});
+}
+
+PostingPhoto read_posting_photo(Connection& conn, const auth::Principal& p, std::int64_t notice_id) {
+  auth::require_permission(p, auth::Permission::customer_read);
+  load_notice(conn, p, notice_id);
+  auto r = conn.query_one("SELECT file_name, content_type, data FROM outage_posting_photos WHERE notice_id = ?", {notice_id});
+  if (!r) throw_not_found("photo");
+  return {r->str(0), r->str(1), r->bytes(2)};
 }
 
 }  // namespace lianxin::outages

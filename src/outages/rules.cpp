@@ -163,4 +163,40 @@ std::vector<TopologyProblem> check_topology(const std::vector<TopologyRow>& rows
   return problems;
 }
 
+std::int64_t latest_notice_time(std::int64_t start, std::int64_t lead_ms, bool working_days_only,
+                                const std::function<bool(std::int32_t)>& is_working_day) {
+  const std::int64_t latest = start - lead_ms;
+  if (!working_days_only || lead_ms <= 0) return latest;
+  constexpr std::int64_t kDay = 86'400'000, kShanghai = 8 * 3'600'000;
+  const auto day_of = [&](std::int64_t at) {
+    const std::int64_t local = at + kShanghai;
+    return static_cast<std::int32_t>(local >= 0 ? local / kDay : (local - kDay + 1) / kDay);
+  };
+  std::int32_t day = day_of(latest);
+  if (is_working_day(day)) return latest;
+  for (int i = 0; i < 60; ++i) {
+    --day;
+    if (is_working_day(day)) return std::min<std::int64_t>(latest, static_cast<std::int64_t>(day) * kDay - kShanghai + (17 * 60 + 30) * 60'000);
+  }
+  return latest;
+}
+
+int followup_stage(std::int64_t now, std::int64_t start, int ack_before_hours, int escalate_hours, int current) {
+  if (now >= start) return current;
+  constexpr std::int64_t kHour = 3'600'000;
+  const std::int64_t task_at = start - static_cast<std::int64_t>(ack_before_hours) * kHour;
+  const std::int64_t escalate_at = std::max(task_at, start - static_cast<std::int64_t>(escalate_hours) * kHour);
+  const int stage = now >= escalate_at ? 2 : now >= task_at ? 1 : 0;
+  return std::max(current, stage);
+}
+
+Reliability reliability(std::int64_t customers, std::int64_t interruptions, double customer_hours, double period_hours) {
+  Reliability r;
+  if (customers <= 0) return r;
+  r.aihc = customer_hours / static_cast<double>(customers);
+  r.saifi = static_cast<double>(interruptions) / static_cast<double>(customers);
+  r.rs1 = period_hours > 0 ? 1.0 - r.aihc / period_hours : 1.0;
+  return r;
+}
+
 }  // namespace lianxin::outages

@@ -4,6 +4,7 @@
 // the order of an outage's states; and the checks of a topology file (cycles, orphans, unknown
 // references). No I/O.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -65,6 +66,32 @@ std::int64_t required_lead_ms(Kind kind, bool important, const LeadRules& rules)
 // When notices go out at `notify_at` for an outage starting at `start`: the shortfall in
 // milliseconds (0 = in time).
 std::int64_t lead_shortfall_ms(Kind kind, bool important, std::int64_t start, std::int64_t notify_at, const LeadRules& rules);
+
+// The latest time a notice may go out for an outage starting at `start` that needs `lead_ms` of
+// notice. With `working_days_only`, a latest time that falls on a day that is not a working day
+// (weekend, official day off) moves back to 17:30 of the working day before — the notice is sent by
+// staff at work (our policy, setting outages.notice_on_working_days). `is_working_day` answers for
+// a Shanghai date given as days since 1970-01-01; it is asked about at most 60 days back.
+std::int64_t latest_notice_time(std::int64_t start, std::int64_t lead_ms, bool working_days_only,
+                                const std::function<bool(std::int32_t)>& is_working_day);
+
+// ---- confirmation follow-up ----------------------------------------------------------------------
+// The follow-up stage a key account that has not confirmed its notice should be at, at `now`: 0
+// none yet, 1 a task for its account manager (from `ack_before_hours` before the start), 2
+// escalated to the manager's leaders (from `escalate_hours` before the start). After the start
+// the follow-up stops where it is (returns `current`). Never goes back.
+int followup_stage(std::int64_t now, std::int64_t start, int ack_before_hours, int escalate_hours, int current);
+
+// ---- reliability --------------------------------------------------------------------------------
+// Supply reliability over a period (rules_cn §9, DL/T 836): for `customers` accounts, the number of
+// customer interruptions and their summed duration in hours.
+//   AIHC-1 (SAIDI) = customer hours / customers, SAIFI = interruptions / customers,
+//   RS-1 = 1 − AIHC-1 / period hours.
+// With no customers all three are 0 / 0 / 1.
+struct Reliability {
+  double aihc = 0, saifi = 0, rs1 = 1;
+};
+Reliability reliability(std::int64_t customers, std::int64_t interruptions, double customer_hours, double period_hours);
 
 // ---- topology file -----------------------------------------------------------------------------
 // One row of a topology file after parsing: a node of kind substation, line, section or area with

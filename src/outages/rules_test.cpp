@@ -72,4 +72,44 @@ TEST(OutageRules, TopologyFilesWithCyclesOrDanglingReferencesAreRefused) {
   EXPECT_FALSE(check_topology(through_db, known, {{"S-DB", "S9"}}).empty());
 }
 
+
+TEST(OutageRules, LatestNoticeTimeMovesBackToAWorkingDay) {
+  constexpr std::int64_t hour = 3'600'000, day = 24 * hour;
+  // Day 0 = Thursday 1970-01-01 in Shanghai; weekends (days 2, 3) and day 4 (a holiday) are off.
+  auto working = [](std::int32_t d) { return d != 4 && ((d % 7) + 7) % 7 != 2 && ((d % 7) + 7) % 7 != 3; };
+  const std::int64_t shanghai = 8 * hour;
+  const std::int64_t start = 12 * day - shanghai + 9 * hour;  // day 12 (Tuesday) 09:00
+  // 7 days before: day 5 (Tuesday... a working day here) — unchanged.
+  EXPECT_EQ(latest_notice_time(start, 7 * day, true, working), start - 7 * day);
+  // 8 days before: day 4, the holiday → day 1 (Friday) 17:30, over the weekend.
+  EXPECT_EQ(latest_notice_time(start, 8 * day, true, working), 1 * day - shanghai + 17 * hour + 30 * 60'000);
+  // Without the working-day rule, or without lead time, nothing moves.
+  EXPECT_EQ(latest_notice_time(start, 8 * day, false, working), start - 8 * day);
+  EXPECT_EQ(latest_notice_time(start, 0, true, working), start);
+  // An early-morning latest time on a working day stays (never later than the rule).
+  EXPECT_EQ(latest_notice_time(start - 4 * hour, 7 * day, true, working), start - 4 * hour - 7 * day);
+}
+
+TEST(OutageRules, UnconfirmedNoticesBecomeTasksThenEscalate) {
+  constexpr std::int64_t hour = 3'600'000;
+  const std::int64_t start = 1000 * hour;
+  EXPECT_EQ(followup_stage(start - 49 * hour, start, 48, 24, 0), 0);
+  EXPECT_EQ(followup_stage(start - 48 * hour, start, 48, 24, 0), 1);
+  EXPECT_EQ(followup_stage(start - 24 * hour, start, 48, 24, 1), 2);
+  EXPECT_EQ(followup_stage(start - 10 * hour, start, 48, 24, 0), 2);  // a server that was down catches up
+  EXPECT_EQ(followup_stage(start + hour, start, 48, 24, 1), 1);        // the outage began: no more follow-up
+  EXPECT_EQ(followup_stage(start - 47 * hour, start, 48, 72, 0), 2);   // escalation set before the task: both at once
+  EXPECT_EQ(followup_stage(start - 49 * hour, start, 48, 24, 2), 2);   // never goes back
+}
+
+TEST(OutageRules, ReliabilityFigures) {
+  auto r = reliability(200, 50, 100.0, 8760.0);
+  EXPECT_DOUBLE_EQ(r.aihc, 0.5);
+  EXPECT_DOUBLE_EQ(r.saifi, 0.25);
+  EXPECT_NEAR(r.rs1, 1.0 - 0.5 / 8760.0, 1e-12);
+  auto none = reliability(0, 0, 0, 8760);
+  EXPECT_DOUBLE_EQ(none.rs1, 1.0);
+  EXPECT_DOUBLE_EQ(none.aihc, 0.0);
+}
+
 }  // namespace lianxin::outages

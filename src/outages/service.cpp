@@ -5,11 +5,13 @@
 
 #include <boost/json.hpp>
 
-#include "audit/audit.hpp"
 #include "auth/rules.hpp"
 #include "common/errors.hpp"
 #include "common/json.hpp"
 #include "common/strings.hpp"
+#include "outages/coordination.hpp"
+#include "outages/history.hpp"
+#include "outages/internal.hpp"
 #include "outages/notices.hpp"
 #include "outages/rules.hpp"
 #include "outages/topology.hpp"
@@ -153,13 +155,7 @@ Fields read_fields(Connection& conn, const auth::Principal& p, const bj::object&
 }
 
 void audit_outage(Connection& conn, const auth::Principal& p, const std::string& action, const Outage& o, const bj::object& after) {
-  audit::Entry e;
-  e.action = action;
-  e.entity = "outage";
-  e.entity_id = std::to_string(o.id);
-  e.org_path = o.org_path;
-  e.after_json = json::serialize(after);
-  audit::record(conn, p.actor(), e);
+  internal::audit_outage(conn, p.actor(), action, o.id, o.org_path, after);
 }
 
 void move(Connection& conn, const Outage& o, Status to, Millis now) {
@@ -167,21 +163,23 @@ void move(Connection& conn, const Outage& o, Status to, Millis now) {
   conn.execute("UPDATE outages SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?", {std::string(status_code(to)), now, o.id});
 }
 
-// The lead-time check if notices went out at `now`: who would be told too late.
+// The lead-time check if notices went out at `now`: who would be told too late. The latest times
+// follow the working-day calendar (NoticeClock).
 bj::object lead_check(Connection& conn, const Outage& o, Millis now) {
-  const LeadRules rules = lead_rules(conn);
+  const NoticeClock clock(conn, o.org_path);
   const Kind kind = *kind_from(o.kind);
-  const std::int64_t all_need = required_lead_ms(kind, false, rules), important_need = required_lead_ms(kind, true, rules);
-  const std::int64_t all_short = lead_shortfall_ms(kind, false, o.planned_start, now, rules);
-  const std::int64_t important_short = lead_shortfall_ms(kind, true, o.planned_start, now, rules);
+  const std::int64_t all_need = required_lead_ms(kind, false, clock.rules()), important_need = required_lead_ms(kind, true, clock.rules());
+  const std::int64_t all_short = clock.shortfall(kind, false, o.planned_start, now);
+  const std::int64_t important_short = clock.shortfall(kind, true, o.planned_start, now);
   auto counts = conn.query_one("SELECT COUNT(DISTINCT f.customer_id), COUNT(DISTINCT CASE WHEN c.importance_class <> 'none' THEN f.customer_id END) "
                                "FROM outage_affected f JOIN customers c ON c.id = f.customer_id WHERE f.outage_id = ?",
                                {o.id});
   const std::int64_t customers = counts->i64(0), important = counts->i64(1);
   const std::int64_t short_customers = all_short > 0 ? customers : important_short > 0 ? important : 0;
+  const Millis notify_by = std::min(clock.latest(kind, false, o.planned_start), clock.latest(kind, true, o.planned_start));
   return bj::object{{"required_hours", all_need / kHour},
                     {"required_hours_important", important_need / kHour},
-                    {"notify_by", format_iso_utc(o.planned_start - std::max(all_need, important_need))},
+                    {"notify_by", format_iso_utc(notify_by)},
                     {"short", short_customers > 0},
                     {"short_customers", short_customers},
                     {"short_hours", std::max(all_short, important_short) / kHour}};
@@ -269,18 +267,39 @@ void approve_outage(Connection& conn, const auth::Principal& p, std::int64_t id,
   Validator v;
   auto justification = json::opt_string(body, "justification", v, 1000);
   if (justification) *justification = trim(*justification);
+  auto override_reason = json::opt_string(body, "override_reason", v, 1000);
+  if (override_reason) *override_reason = trim(*override_reason);
   v.throw_if_failed();
   Outage o = load(conn, p, id);
   if (o.status != "checked") throw AppError(ErrorCode::invalid_transition, "only a checked outage can be approved (it is " + o.status + ")");
   const bj::object lead = lead_check(conn, o, now);
   if (lead.at("short").as_bool() && (!justification || justification->empty()))
-    throw AppError(ErrorCode::validation_failed, "the notice would come too late",
-                   {{"justification", "notices would reach " + std::to_string(lead.at("short_customers").as_int64()) +
-                                          " customer(s) later than the rules ask; record why the outage cannot wait"}});
+    v.add("justification", "notices would reach " + std::to_string(lead.at("short_customers").as_int64()) +
+                               " customer(s) later than the rules ask; record why the outage cannot wait");
+  // The yearly limit of planned interruptions and guaranteed-supply periods: a leader's override.
+  const bj::object block = blockers(conn, id);
+  const bool blocked = block.at("blocked").as_bool();
+  if (blocked && (!override_reason || override_reason->empty())) {
+    std::string what;
+    if (const auto& y = block.at("yearly_limit"); y.is_object() && y.as_object().at("total").as_int64() > 0)
+      what = std::to_string(y.as_object().at("total").as_int64()) + " account(s) would exceed " +
+             std::to_string(y.as_object().at("limit").as_int64()) + " planned interruptions this year";
+    if (!block.at("guarantees").as_array().empty())
+      what += (what.empty() ? "" : "; ") + std::string("it falls in a guaranteed-supply period (") +
+              std::string(block.at("guarantees").as_array().front().as_object().at("name").as_string()) + ")";
+    v.add("override_reason", what + "; a leader's reason is needed to approve it");
+  }
+  v.throw_if_failed("the outage cannot be approved as it is");
   move(conn, o, Status::approved, now);
-  conn.execute("UPDATE outages SET lead_justification = ? WHERE id = ?",
-               {justification && !justification->empty() ? Value(*justification) : storage::null_value(), id});
-  audit_outage(conn, p, "approve", o, bj::object{{"lead_short", lead.at("short")}, {"justification", json::nullable(justification)}});
+  const bool overridden = blocked && override_reason && !override_reason->empty();
+  conn.execute("UPDATE outages SET lead_justification = ?, override_reason = ?, override_by = ? WHERE id = ?",
+               {justification && !justification->empty() ? Value(*justification) : storage::null_value(),
+                overridden ? Value(*override_reason) : storage::null_value(), overridden ? Value(p.user_id) : storage::null_value(), id});
+  audit_outage(conn, p, "approve", o,
+               bj::object{{"lead_short", lead.at("short")},
+                          {"justification", json::nullable(justification)},
+                          {"blocked", blocked},
+                          {"override_reason", overridden ? bj::value(*override_reason) : bj::value(nullptr)}});
 }
 
 void start_outage(Connection& conn, const auth::Principal& p, std::int64_t id, const bj::object& body, Millis now) {
@@ -309,6 +328,7 @@ void restore_outage(Connection& conn, const auth::Principal& p, std::int64_t id,
     throw AppError(ErrorCode::validation_failed, "invalid restoration", {{"at", "must not be before the outage started"}});
   move(conn, o, Status::restored, now);
   conn.execute("UPDATE outages SET actual_end = ? WHERE id = ?", {at, id});
+  record_restoration(conn, p.actor(), id, now);
   audit_outage(conn, p, "restore", o, bj::object{{"actual_end", format_iso_utc(at)}});
 }
 
@@ -318,9 +338,12 @@ void cancel_outage(Connection& conn, const auth::Principal& p, std::int64_t id, 
   const std::string reason = trim(json::req_string(body, "reason", v, 500));
   v.throw_if_failed();
   Outage o = load(conn, p, id);
+  if (auto problem = transition_problem(*status_from(o.status), Status::cancelled)) throw AppError(ErrorCode::invalid_transition, *problem);
+  // Customers already told hear of the cancellation (before the status changes: it says who was told).
+  const std::int64_t sms = tell_cancellation(conn, p, id, reason, now);
   move(conn, o, Status::cancelled, now);
-  conn.execute("UPDATE outage_notices SET status = 'cancelled' WHERE outage_id = ? AND status = 'planned'", {id});
-  audit_outage(conn, p, "cancel", o, bj::object{{"reason", reason}});
+  conn.execute("UPDATE outages SET cancel_reason = ? WHERE id = ?", {reason, id});
+  audit_outage(conn, p, "cancel", o, bj::object{{"reason", reason}, {"cancellation_sms", sms}});
 }
 
 bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_t id, Millis now) {
@@ -328,8 +351,9 @@ bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_
   Outage o = load(conn, p, id);
   auto r = conn.query_one(
       "SELECT x.work, x.requester, x.department_id, d.name, x.expected_end, x.actual_start, x.actual_end, x.limit_level, x.limit_share, "
-      "x.lead_justification, x.affected_accounts, x.affected_customers, u.display_name, x.created_at, x.version "
-      "FROM outages x LEFT JOIN org_units d ON d.id = x.department_id JOIN users u ON u.id = x.created_by WHERE x.id = ?",
+      "x.lead_justification, x.affected_accounts, x.affected_customers, u.display_name, x.created_at, x.version, x.override_reason, "
+      "v.display_name, x.cancel_reason FROM outages x LEFT JOIN org_units d ON d.id = x.department_id JOIN users u ON u.id = x.created_by "
+      "LEFT JOIN users v ON v.id = x.override_by WHERE x.id = ?",
       {id});
   bj::object scope;
   for (const char* kind : {"line", "section", "area", "account"}) scope[std::string(kind) + "s"] = bj::array{};
@@ -347,6 +371,17 @@ bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_
       "COUNT(DISTINCT CASE WHEN c.is_key_account = 1 THEN f.customer_id END), COUNT(DISTINCT CASE WHEN c.importance_class <> 'none' THEN f.customer_id END) "
       "FROM outage_affected f JOIN customers c ON c.id = f.customer_id WHERE f.outage_id = ?",
       {id});
+  const int window = coordination_window_days(conn);
+  bj::array delays;
+  for (auto& d : conn.query("SELECT y.previous_end, y.expected_end, y.reason, y.customers_told, u.display_name, y.created_at FROM outage_delays y "
+                            "JOIN users u ON u.id = y.created_by WHERE y.outage_id = ? ORDER BY y.id",
+                            {id}))
+    delays.push_back(bj::object{{"previous_end", format_iso_utc(d.i64(0))},
+                                {"expected_end", format_iso_utc(d.i64(1))},
+                                {"reason", d.str(2)},
+                                {"customers_told", d.i64(3)},
+                                {"created_by", d.str(4)},
+                                {"created_at", format_iso_utc(d.i64(5))}});
   return bj::object{{"id", id},
                     {"number", o.number},
                     {"kind", o.kind},
@@ -376,7 +411,14 @@ bj::object outage_detail(Connection& conn, const auth::Principal& p, std::int64_
                     {"scope", std::move(scope)},
                     {"created_by", r->str(12)},
                     {"created_at", format_iso_utc(r->i64(13))},
-                    {"version", r->i64(14)}};
+                    {"version", r->i64(14)},
+                    {"override_reason", json::nullable(r->opt_str(15))},
+                    {"override_by", json::nullable(r->opt_str(16))},
+                    {"cancel_reason", json::nullable(r->opt_str(17))},
+                    {"coordination_window_days", window},
+                    {"conflicts", conflicts(conn, id, window)},
+                    {"blockers", blockers(conn, id)},
+                    {"delays", std::move(delays)}};
 }
 
 bj::object list_outages(Connection& conn, const auth::Principal& p, const OutageFilter& f, std::int64_t limit, std::int64_t offset) {
@@ -434,7 +476,7 @@ bj::object list_affected(Connection& conn, const auth::Principal& p, std::int64_
                          std::int64_t offset, Millis now) {
   auth::require_permission(p, auth::Permission::customer_read);
   Outage o = load(conn, p, id);
-  const LeadRules rules = lead_rules(conn);
+  const NoticeClock clock(conn, o.org_path);
   Params params{id};
   std::string where = " WHERE f.outage_id = ?";
   if (f.effect) {
@@ -469,7 +511,7 @@ bj::object list_affected(Connection& conn, const auth::Principal& p, std::int64_
                                {"supply_sources", r.i64(9)},
                                {"emergency_power", r.boolean(10)},
                                {"emergency_plan", r.i64(11) > 0},
-                               {"lead_short", lead_shortfall_ms(*kind_from(o.kind), important, o.planned_start, now, rules) > 0}});
+                               {"lead_short", clock.shortfall(*kind_from(o.kind), important, o.planned_start, now) > 0}});
   }
   return json::list_envelope(std::move(items), total, offset / std::max<std::int64_t>(limit, 1) + 1, limit);
 }
