@@ -45,6 +45,7 @@ void build(const std::string& url, int accounts, int line_accounts) {
   demo.claims = 0;
   demo.key_service = false;
   demo.expansion = 0;
+  demo.outages = 0;
   app::seed_demo(*db, demo);
   const Millis now = now_millis();
   db->transaction([&](storage::Connection& conn) {

@@ -348,6 +348,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
   seed_demo_bills(db, o.seed);
   if (o.key_service) seed_demo_key_service(db, o.seed);
   seed_demo_expansion(db, o.seed, o.expansion);
+  seed_demo_outages(db, o.seed, o.outages);
 }
 
 std::optional<auth::Principal> demo_admin(storage::Database& db) {

@@ -16,6 +16,7 @@ struct DemoOptions {
   int claims = 300;  // demo claims of the last two months, in every state
   bool key_service = true;  // programmes, visits, plans, equipment of the key accounts (API tests start without)
   int expansion = 240;      // business-expansion applications of the last ten months (API tests start without)
+  int outages = 24;         // outages of the last six months and the coming weeks (API tests start without)
   std::string password = "Lianxin@2026";
 };
 
@@ -35,6 +36,10 @@ void seed_demo_key_service(storage::Database& db, std::uint64_t seed);
 // Business-expansion applications accepted over the last ten months, worked through the expansion
 // service with real times: stages finished early or late, customer-started stages, pauses.
 void seed_demo_expansion(storage::Database& db, std::uint64_t seed, int count);
+
+// Sections and second sources on the first county's lines, restored outages of the last six months
+// and coming works in every state, guaranteed-supply periods, through the outage service.
+void seed_demo_outages(storage::Database& db, std::uint64_t seed, int count);
 
 // The seeded administrator as the principal the demo works as ("demo" in the audit log), with the
 // whole company in scope; nullopt before the demo org exists.
