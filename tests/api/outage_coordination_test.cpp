@@ -289,6 +289,35 @@ TEST_P(OutageCoordination, PostingPhotos) {
   EXPECT_TRUE(planner.get(o + "/notices?channel=posting").json().at("items").at(0).at("has_photo").as_bool());
 }
 
+TEST_P(OutageCoordination, ShortTransferOutagesAreToldToThoseForWhomSecondsMatter) {
+  auto planner = as("planner01");
+  auto accounts = key_accounts(7, 1);
+  ASSERT_EQ(accounts.size(), 1u);
+  // An ordinary customer of the same bureau: not important, not sensitive, no key account.
+  auto plain = db().read([&](storage::Connection& conn) {
+    return conn.query_one("SELECT a.account_no, c.id FROM accounts a JOIN customers c ON c.id = a.customer_id "
+                          "JOIN users u ON u.username = 'planner01' JOIN org_units o ON o.id = u.org_unit_id "
+                          "WHERE c.is_key_account = 0 AND c.importance_class = 'none' AND c.outage_sensitivity <> 'high' "
+                          "AND c.tags NOT LIKE '%高层%' AND c.status = 'active' AND substr(c.org_path, 1, length(o.path)) = o.path "
+                          "AND EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.active = 1 AND k.mobile IS NOT NULL "
+                          "AND k.notice_types LIKE '%outage%') ORDER BY c.id LIMIT 1");
+  });
+  ASSERT_TRUE(plain.has_value());
+  accounts.emplace_back(plain->str(0), plain->i64(1));
+  const std::int64_t line = line_with(planner, "C-L5", accounts);
+  const std::string o = planned(planner, outage("transfer", "dispatch", "C-L5负荷转供", now_millis() + 3 * kDay, 1, line));
+  const auto notices = planner.get(o + "/notices?page_size=100").json();
+  ASSERT_GT(notices.at("total").as_int64(), 0);
+  bool call = false;
+  for (auto& n : notices.at("items").as_array()) {
+    EXPECT_EQ(n.at("customer_id").as_int64(), accounts[0].second) << "only the key account is told";
+    EXPECT_NE(n.at("channel").as_string(), "posting");
+    call = call || n.at("channel").as_string() == "call";
+    EXPECT_NE(std::string(n.at("text").as_string()).find("数秒"), std::string::npos);
+  }
+  EXPECT_TRUE(call);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OutageCoordination, ::testing::ValuesIn(storage::test_backends("outage_coordination_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
 
