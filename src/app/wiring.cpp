@@ -11,6 +11,8 @@
 #include "expansion/service.hpp"
 #include "outages/api.hpp"
 #include "outages/notices.hpp"
+#include "quality/api.hpp"
+#include "quality/store.hpp"
 #include "jobs/scheduler.hpp"
 #include "keyaccounts/service.hpp"
 #include "keyaccounts/api.hpp"
@@ -61,6 +63,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   billing::register_routes(router, *impl_->guard);
   expansion::register_routes(router, *impl_->guard);
   outages::register_routes(router, *impl_->guard);
+  quality::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;
@@ -71,6 +74,8 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   job_options.tasks.push_back({"keyaccounts", 5 * 60 * 1000, keyaccounts::sweep});
   // Outages: key accounts that have not confirmed a notice become tasks, then escalate; every minute.
   job_options.tasks.push_back({"outage_confirmations", 60 * 1000, outages::sweep_ack_followups});
+  // Data quality: the nightly full pass (checked every ten minutes, runs once a day).
+  job_options.tasks.push_back({"quality_nightly", 10 * 60 * 1000, quality::nightly});
   impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}, {"expansion", expansion::on_clock_fired}},
                                                        job_options);
   http::ServerOptions server_options;

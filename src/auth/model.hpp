@@ -45,6 +45,8 @@ enum class Permission {
   expansion_work,      // register business-expansion applications, finish stages, record pauses
   outage_plan,         // import the supply topology, plan outages and their notices (the outage planner)
   outage_approve,      // approve outages, also over lead-time shortfalls with a justification (a leader)
+  quality_approve,     // approve that a data-quality finding is not a defect (not the one who asked)
+  quality_admin,       // switch data-quality rules on and off, run the full pass now
 };
 
 // Who is acting, for the audit log and the timeline.

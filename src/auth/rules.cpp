@@ -63,6 +63,8 @@ const char* permission_code(Permission p) {
     case Permission::expansion_work: return "expansion.work";
     case Permission::outage_plan: return "outage.plan";
     case Permission::outage_approve: return "outage.approve";
+    case Permission::quality_approve: return "quality.approve";
+    case Permission::quality_admin: return "quality.admin";
   }
   return "";
 }
@@ -74,15 +76,15 @@ const std::vector<Permission>& permissions_of(Role role) {
       P::interaction_write, P::user_admin, P::org_admin, P::apikey_admin, P::audit_read, P::reference_read,
       P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin,
       P::keyaccount_review, P::keyaccount_approve, P::keyaccount_manage, P::keyaccount_service, P::programme_signoff,
-      P::bill_import, P::expansion_work, P::outage_plan, P::outage_approve};
+      P::bill_import, P::expansion_work, P::outage_plan, P::outage_approve, P::quality_approve, P::quality_admin};
   static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read,
                                         P::claim_read, P::claim_dispatch, P::keyaccount_approve, P::keyaccount_service,
-                                        P::programme_signoff, P::outage_approve};
+                                        P::programme_signoff, P::outage_approve, P::quality_approve};
   static const std::vector<P> marketing = {P::customer_read, P::customer_write, P::customer_import, P::customer_export,
                                            P::customer_merge, P::interaction_write, P::reference_read, P::claim_read,
                                            P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin,
                                            P::keyaccount_review, P::keyaccount_manage, P::keyaccount_service,
-                                           P::bill_import, P::expansion_work};
+                                           P::bill_import, P::expansion_work, P::quality_approve};
   static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export, P::interaction_write,
                                          P::reference_read, P::claim_read, P::claim_intake, P::claim_handle,
                                          P::keyaccount_service, P::expansion_work};

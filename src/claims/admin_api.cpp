@@ -439,8 +439,8 @@ Response update_setting(auth::Guard& g, RouteContext& ctx) {
   return g.db().transaction([&](Connection& conn) {
     auto row = conn.query_one("SELECT key, value, value_type, module, source, verification, updated_at FROM settings WHERE key = ?", {key});
     if (!row) throw_not_found("setting");
-    // Claims and outage settings are edited here; key-account settings have their own route.
-    if (row->str(3) != "claims" && row->str(3) != "outages") throw AppError(ErrorCode::forbidden, "this setting belongs to another module");
+    // Claims, outage and data-quality settings are edited here; key-account settings have their own route.
+    if (row->str(3) != "claims" && row->str(3) != "outages" && row->str(3) != "quality") throw AppError(ErrorCode::forbidden, "this setting belongs to another module");
     require_rule_scope(conn, p, std::nullopt);  // settings apply company-wide
     Validator v;
     std::string value = json::opt_string(body, "value", v, 500).value_or("");

@@ -1,4 +1,5 @@
 #include "customers/import.hpp"
+#include "quality/store.hpp"
 
 #include <algorithm>
 #include <array>
@@ -34,6 +35,9 @@ using storage::Params;
 using storage::Value;
 
 namespace {
+
+// Imports up to this many changed records are checked for data quality in their transaction.
+constexpr std::int64_t kQualityRecheckLimit = 20'000;
 
 struct Cancelled {};
 
@@ -903,11 +907,22 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
   }
   update_job(db, job_id, "importing", nullptr, nullptr, 0);
   if (state) state->processed = 0;
+  const Millis began = now_millis();
   ImportCounts counts = db.transaction([&](Connection& conn) {
     ImportCounts c;
     if (kind == "customers") c = write_customers(conn, p, parsed, errors, state);
     else if (kind == "accounts") c = import_accounts(conn, p, table, col, errors, true, state);
     else c = import_contacts(conn, p, table, col, errors, true, state);
+    // Data quality of the records written, in the same transaction; large loads wait for the
+    // nightly full pass.
+    if (c.inserted + c.updated > 0 && c.inserted + c.updated <= kQualityRecheckLimit) {
+      std::vector<std::int64_t> ids;
+      const std::string sql = kind == "customers"  ? "SELECT id FROM customers WHERE updated_at >= ?"
+                              : kind == "accounts" ? "SELECT DISTINCT customer_id FROM accounts WHERE updated_at >= ?"
+                                                   : "SELECT DISTINCT customer_id FROM contacts WHERE updated_at >= ?";
+      conn.query_each(sql, {began}, [&](const storage::Row& r) { ids.push_back(r.i64(0)); });
+      quality::recheck_customers(conn, ids, now_millis());
+    }
     if (state) {  // a last look at the cancel flag before committing
       state->next_db_check = {};
       check_progress(state, result.total_rows);

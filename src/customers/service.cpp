@@ -1,4 +1,5 @@
 #include "customers/service.hpp"
+#include "quality/store.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -178,6 +179,8 @@ void record_change(Connection& conn, const auth::Principal& p, std::int64_t cust
                    const std::string& action, const std::string& entity, std::int64_t entity_id,
                    const std::string& before, const std::string& after, const std::string& title) {
   audit::record(conn, p.actor(), {action, entity, std::to_string(entity_id), org_path, before, after});
+  // Every edit of the archive re-checks the customer's data quality at once.
+  quality::recheck_customers(conn, {customer_id}, now_millis());
   auto keys = changed_keys(before, after);
   timeline::Event e;
   e.customer_id = customer_id;
@@ -755,6 +758,7 @@ void set_customer_status(Connection& conn, const auth::Principal& p, std::int64_
   std::string after = customer_snapshot(conn, id);
   audit::record(conn, p.actor(), {active ? "reactivate" : "deactivate", "customer", std::to_string(id), vis.org_path, before,
                                   after.substr(0, after.size() - 1) + ",\"reason\":\"" + json_escape(reason) + "\"}"});
+  quality::recheck_customers(conn, {id}, now_millis());
   timeline::Event e;
   e.customer_id = id;
   e.kind = "record_change";
@@ -809,6 +813,7 @@ void merge_customers(Connection& conn, const auth::Principal& p, std::int64_t ke
     conn.execute("DELETE FROM customer_search WHERE customer_id = ?", {duplicate_id});
   refresh_search_impl(conn, keep_id);
   std::string reason_json = ",\"reason\":\"" + json_escape(reason) + "\"}";
+  quality::recheck_customers(conn, {keep_id, duplicate_id}, now_millis());
   std::string after_keep = customer_snapshot(conn, keep_id), after_dup = customer_snapshot(conn, duplicate_id);
   audit::record(conn, p.actor(), {"merge", "customer", std::to_string(keep_id), keep.org_path, before_keep,
                                   after_keep.substr(0, after_keep.size() - 1) + reason_json});

@@ -103,7 +103,7 @@ bool takes(const std::string& list, const char* type) { return ("," + list + ","
 
 }  // namespace
 
-std::vector<Finding> check_customer(const CustomerFacts& c, const std::set<std::string>& enabled, const Params& params) {
+std::vector<Finding> check_customer(const CustomerFacts& c, const std::set<std::string>& enabled, const CheckParams& params) {
   std::vector<Finding> out;
   auto add = [&](const char* rule, std::int64_t account, std::int64_t contact, const char* field, std::string detail) {
     if (enabled.count(rule)) out.push_back({rule, account, contact, field, std::move(detail)});

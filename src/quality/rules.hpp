@@ -67,13 +67,13 @@ struct Finding {
   }
 };
 
-struct Params {
+struct CheckParams {
   std::int64_t now = 0;
   int contact_confirm_days = 365;  // staleness of a key account's contacts
 };
 
 // The per-record rules that are switched on (`enabled` holds their codes), for one customer.
-std::vector<Finding> check_customer(const CustomerFacts& c, const std::set<std::string>& enabled, const Params& params);
+std::vector<Finding> check_customer(const CustomerFacts& c, const std::set<std::string>& enabled, const CheckParams& params);
 
 // The sources an importance class needs (GB/T 29328-2018 as in rules_cn §6): 特级 3, 一级 2,
 // 二级 2 (a double circuit), 临时性 none required; 0 for none.

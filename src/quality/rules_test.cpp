@@ -59,7 +59,7 @@ CustomerFacts clean() {
 
 std::set<std::string> rules_hit(const CustomerFacts& c) {
   std::set<std::string> hit;
-  for (auto& f : check_customer(c, all_rules(), Params{kNow, 365})) hit.insert(f.rule);
+  for (auto& f : check_customer(c, all_rules(), CheckParams{kNow, 365})) hit.insert(f.rule);
   return hit;
 }
 
@@ -179,7 +179,7 @@ TEST(QualityRules, StaleKeyContacts) {
 TEST(QualityRules, SwitchedOffRulesFindNothing) {
   auto c = clean();
   c.credit_code.clear();
-  EXPECT_TRUE(check_customer(c, {"completeness.industry"}, Params{kNow, 365}).empty());
+  EXPECT_TRUE(check_customer(c, {"completeness.industry"}, CheckParams{kNow, 365}).empty());
 }
 
 TEST(QualityRules, NameKeysAndOutliers) {
