@@ -50,9 +50,24 @@ Millis instant(const bj::object& body, const char* field, Validator& v, bool req
   }
 }
 
+// The deepest org unit whose subtree holds every path ('/1/4/9/' → units 1, 4, 9), as its path.
+std::string common_path(const std::vector<std::string>& paths) {
+  if (paths.empty()) return "";
+  std::string common = paths.front();
+  for (const std::string& path : paths) {
+    std::size_t n = 0;
+    while (n < common.size() && n < path.size() && common[n] == path[n]) ++n;
+    common.resize(n);
+    const std::size_t slash = common.rfind('/');
+    common.resize(slash == std::string::npos ? 0 : slash + 1);
+  }
+  return common;
+}
+
 // The scope object {lines, sections, areas, accounts: [ids]}: every id known and in the caller's
-// org subtree (a line's substation, an account's customer).
-Scope read_scope(Connection& conn, const auth::Principal& p, const bj::object& body, Validator& v, const std::string& kind) {
+// org subtree (a line's substation, an account's customer). `paths` collects their org paths.
+Scope read_scope(Connection& conn, const auth::Principal& p, const bj::object& body, Validator& v, const std::string& kind,
+                 std::vector<std::string>& paths) {
   Scope s;
   const auto* scope = body.if_contains("scope");
   if (!scope || !scope->is_object()) {
@@ -90,7 +105,10 @@ Scope read_scope(Connection& conn, const auth::Principal& p, const bj::object& b
       auto r = conn.query_one(part.sql, {id});
       if (!r) v.add(field, "unknown id " + std::to_string(id));
       else if (!auth::org_in_scope(p, r->str(0))) v.add(field, "id " + std::to_string(id) + " lies outside your bureau");
-      else part.into->insert(id);
+      else {
+        part.into->insert(id);
+        paths.push_back(r->str(0));
+      }
     }
   }
   const bool empty = s.lines.empty() && s.sections.empty() && s.areas.empty() && s.accounts.empty();
@@ -129,6 +147,10 @@ struct Fields {
   std::optional<std::int64_t> department;
   Millis start = 0, end = 0;
   Scope scope;
+  // The outage belongs to the deepest org unit holding its whole scope (a county's line: the
+  // county), so the planners of that unit see it whoever planned it; never above the planner's.
+  std::int64_t org_unit_id = 0;
+  std::string org_path;
 };
 
 Fields read_fields(Connection& conn, const auth::Principal& p, const bj::object& body, Validator& v, const std::string& kind) {
@@ -150,7 +172,21 @@ Fields read_fields(Connection& conn, const auth::Principal& p, const bj::object&
   f.limit_share = json::opt_number(body, "limit_share", v);
   if (f.limit_share && (*f.limit_share <= 0 || *f.limit_share > 100)) v.add("limit_share", "must be a percentage above 0 and at most 100");
   if (kind == "limitation" && !f.limit_level) v.add("limit_level", "an orderly power use event needs its limit level");
-  f.scope = read_scope(conn, p, body, v, kind);
+  std::vector<std::string> paths;
+  f.scope = read_scope(conn, p, body, v, kind, paths);
+  f.org_path = common_path(paths);
+  if (f.org_path.size() < p.org_path.size()) f.org_path = p.org_path;
+  // The unit is the last id of its path.
+  const std::size_t before_last = f.org_path.size() >= 2 ? f.org_path.rfind('/', f.org_path.size() - 2) : std::string::npos;
+  try {
+    f.org_unit_id = before_last == std::string::npos ? 0 : std::stoll(f.org_path.substr(before_last + 1));
+  } catch (const std::exception&) {
+    f.org_unit_id = 0;
+  }
+  if (f.org_unit_id == 0) {
+    f.org_unit_id = p.org_unit_id;
+    f.org_path = p.org_path;
+  }
   return f;
 }
 
@@ -206,12 +242,12 @@ std::int64_t create_outage(Connection& conn, const auth::Principal& p, const bj:
   const std::int64_t id = conn.insert_returning_id(
       "INSERT INTO outages(number, kind, title, work, requester, department_id, org_unit_id, org_path, status, planned_start, planned_end, "
       "actual_start, limit_level, limit_share, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-      {number, kind, f.title, f.work, f.requester, f.department ? Value(*f.department) : storage::null_value(), p.org_unit_id, p.org_path,
+      {number, kind, f.title, f.work, f.requester, f.department ? Value(*f.department) : storage::null_value(), f.org_unit_id, f.org_path,
        std::string(fault ? "in_progress" : "draft"), f.start, f.end, fault ? Value(f.start) : storage::null_value(),
        f.limit_level ? Value(*f.limit_level) : storage::null_value(), f.limit_share ? Value(*f.limit_share) : storage::null_value(),
        p.user_id, now, now});
   write_scope(conn, id, f.scope);
-  Outage o{id, number, kind, fault ? "in_progress" : "draft", p.org_path, f.title, f.start, f.end};
+  Outage o{id, number, kind, fault ? "in_progress" : "draft", f.org_path, f.title, f.start, f.end};
   if (fault) check_outage(conn, p, id, now);
   audit_outage(conn, p, "create", o, bj::object{{"number", number}, {"kind", kind}, {"title", f.title}});
   return id;
@@ -225,9 +261,10 @@ void update_outage(Connection& conn, const auth::Principal& p, std::int64_t id, 
   Fields f = read_fields(conn, p, body, v, o.kind);
   v.throw_if_failed();
   conn.execute("UPDATE outages SET title = ?, work = ?, requester = ?, department_id = ?, planned_start = ?, planned_end = ?, limit_level = ?, "
-               "limit_share = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+               "limit_share = ?, org_unit_id = ?, org_path = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                {f.title, f.work, f.requester, f.department ? Value(*f.department) : storage::null_value(), f.start, f.end,
-                f.limit_level ? Value(*f.limit_level) : storage::null_value(), f.limit_share ? Value(*f.limit_share) : storage::null_value(), now, id});
+                f.limit_level ? Value(*f.limit_level) : storage::null_value(), f.limit_share ? Value(*f.limit_share) : storage::null_value(),
+                f.org_unit_id, f.org_path, now, id});
   write_scope(conn, id, f.scope);
   conn.execute("DELETE FROM outage_affected WHERE outage_id = ?", {id});
   conn.execute("UPDATE outages SET affected_accounts = 0, affected_customers = 0 WHERE id = ?", {id});

@@ -174,6 +174,8 @@ TEST_P(OutageCoordination, DelaysRestorationHistoryAndCancellation) {
   const std::string o = planned(planner, outage("temporary", "maintenance", "C-L2抢修消缺", now + 60'000, 2, line));
   ASSERT_EQ(leader.post(o + "/approve", bj::object{{"justification", "缺陷危及安全"}, {"override_reason", "紧急消缺"}}).status, 200);
   ASSERT_EQ(planner.post(o + "/notify", bj::object{}).status, 200);
+  // The outage belongs to the county whose line it cuts: that county's staff see it too.
+  EXPECT_EQ(as("county01").get(o).status, 200);
   EXPECT_EQ(planner.post(o + "/delay", bj::object{{"expected_end", iso(now + 5 * kHour)}, {"reason", "x"}}).status, 409);  // not started
   ASSERT_EQ(planner.post(o + "/start", bj::object{}).status, 200);
   auto early = planner.post(o + "/delay", bj::object{{"expected_end", iso(now + kHour)}, {"reason", "电缆头故障"}});
