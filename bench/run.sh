@@ -17,6 +17,8 @@
 # 10. outages           the accounts an outage on a line feeding 20,000 accounts cuts, in a topology of 1,000,000
 #                       accounts, vs listing the line's accounts; checking and notifying it (notice plan, outbox)
 #                       for those 20,000 customers (bench_outages)
+# 11. data quality      the full pass over the 1M-customer archive (first and steady state) vs a plain scan of the
+#                       rows it reads; re-checking one edited customer vs reading its rows (bench_quality)
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
@@ -92,7 +94,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion bench_outages -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion bench_outages bench_quality -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -249,6 +251,9 @@ section "9. business-expansion bottleneck analysis (bench_expansion)"
 section "10. outages: affected accounts and notices (bench_outages)"
 "$BUILD/bench/bench_outages" --workdir "$RESULTS/outages" | tee "$WORK/outages.txt"
 
+section "11. data quality: full pass and one customer's re-check (bench_quality)"
+"$BUILD/bench/bench_quality" --db "$DB" | tee "$WORK/quality.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
@@ -268,6 +273,9 @@ e_ms=$(result expansion_analysis_ms "$WORK/expansion.txt"); e_max=$(result expan
 e_scan=$(result expansion_scan_ms "$WORK/expansion.txt"); e_apps=$(result expansion_applications "$WORK/expansion.txt")
 o_p50=$(result outage_affected_p50_ms "$WORK/outages.txt"); o_p99=$(result outage_affected_p99_ms "$WORK/outages.txt")
 o_base=$(result outage_affected_baseline_ms "$WORK/outages.txt"); o_notify=$(result outage_plan_notify_ms "$WORK/outages.txt")
+q_full=$(result quality_full_s "$WORK/quality.txt"); q_first=$(result quality_full_first_s "$WORK/quality.txt")
+q_scan=$(result quality_scan_ms "$WORK/quality.txt"); q_p50=$(result quality_recheck_p50_ms "$WORK/quality.txt")
+q_p99=$(result quality_recheck_p99_ms "$WORK/quality.txt"); q_read=$(result quality_read_p50_ms "$WORK/quality.txt")
 h_p50=$(result home_p50_ms "$WORK/home.txt"); h_p99=$(result home_p99_ms "$WORK/home.txt"); h_base=$(result home_baseline_p50_ms "$WORK/home.txt")
 half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 {
@@ -304,6 +312,10 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
     "listing the line's accounts $(fmt "$o_base" 1) ms" "< 20 ms" "$(yesno lt "$o_p99" 20)"
   printf '%-38s %-28s %-38s %-18s %s\n' "outage: notice plan + outbox, 20,000" "$(fmt "$o_notify" 0) ms" \
     "-" "< 1000 ms" "$(yesno lt "$o_notify" 1000)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "data quality: nightly full pass" "$(fmt "$q_full" 1) s (first $(fmt "$q_first" 1) s)" \
+    "plain scan of the rows $(fmt "$q_scan" 0) ms" "< 60 s" "$(yesno lt "$q_full" 60)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "data quality: re-check one customer" "p50 $(fmt "$q_p50" 2) / p99 $(fmt "$q_p99" 2) ms" \
+    "reading its rows p50 $(fmt "$q_read" 2) ms" "< 5 ms" "$(yesno lt "$q_p99" 5)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"

@@ -349,6 +349,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
   if (o.key_service) seed_demo_key_service(db, o.seed);
   seed_demo_expansion(db, o.seed, o.expansion);
   seed_demo_outages(db, o.seed, o.outages);
+  if (o.quality_defects) seed_demo_quality(db, o.seed);
 }
 
 std::optional<auth::Principal> demo_admin(storage::Database& db) {

@@ -17,6 +17,7 @@ struct DemoOptions {
   bool key_service = true;  // programmes, visits, plans, equipment of the key accounts (API tests start without)
   int expansion = 240;      // business-expansion applications of the last ten months (API tests start without)
   int outages = 24;         // outages of the last six months and the coming weeks (API tests start without)
+  bool quality_defects = true;  // legacy defects in the archive and the first data-quality pass (API tests start without)
   std::string password = "Lianxin@2026";
 };
 
@@ -40,6 +41,10 @@ void seed_demo_expansion(storage::Database& db, std::uint64_t seed, int count);
 // Sections and second sources on the first county's lines, restored outages of the last six months
 // and coming works in every state, guaranteed-supply periods, through the outage service.
 void seed_demo_outages(storage::Database& db, std::uint64_t seed, int count);
+
+// Legacy defects in the archive (missing, malformed, stale, duplicated, far-off values), then the
+// first full data-quality pass (up to 200,000 customers; larger archives wait for the nightly pass).
+void seed_demo_quality(storage::Database& db, std::uint64_t seed);
 
 // The seeded administrator as the principal the demo works as ("demo" in the audit log), with the
 // whole company in scope; nullopt before the demo org exists.

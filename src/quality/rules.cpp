@@ -172,32 +172,34 @@ std::vector<Finding> check_customer(const CustomerFacts& c, const std::set<std::
 }
 
 std::string name_key(const std::string& name) {
+  // Without spaces and punctuation, and without remarks in brackets ("（原档案）", "(本部)"); ASCII
+  // lower-case. The legal form stays: 某某有限公司 and 某某股份有限公司 can be two companies.
+  static const char* const kDrop[] = {"　", "，", "、", "·", "．", ".", ",", " ", "-", "—", "“", "”", "\"", "'"};
   std::string s;
-  // Drop ASCII spaces and punctuation and the common full-width brackets and punctuation.
-  static const char* const kDrop[] = {"（", "）", "(", ")", "　", "，", "、", "·", "．", ".", " ", "-", "—", "“", "”", "\"", "'"};
+  int depth = 0;
   for (std::size_t i = 0; i < name.size();) {
+    auto at = [&](const char* t) { return name.compare(i, std::char_traits<char>::length(t), t) == 0; };
+    if (at("（") || at("(")) {
+      ++depth;
+      i += at("(") ? 1 : std::char_traits<char>::length("（");
+      continue;
+    }
+    if (at("）") || at(")")) {
+      depth = std::max(0, depth - 1);
+      i += at(")") ? 1 : std::char_traits<char>::length("）");
+      continue;
+    }
     bool dropped = false;
-    for (const char* d : kDrop) {
-      const std::size_t n = std::char_traits<char>::length(d);
-      if (name.compare(i, n, d) == 0) {
-        i += n;
+    for (const char* d : kDrop)
+      if (at(d)) {
+        i += std::char_traits<char>::length(d);
         dropped = true;
         break;
       }
-    }
-    if (!dropped) {
-      const unsigned char ch = static_cast<unsigned char>(name[i]);
-      s.push_back(static_cast<char>(ch < 0x80 ? std::tolower(ch) : ch));
-      ++i;
-    }
-  }
-  static const char* const kSuffixes[] = {"股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "股份公司", "公司", "厂"};
-  for (const char* suffix : kSuffixes) {
-    const std::string sfx(suffix);
-    if (s.size() > sfx.size() + 3 && s.compare(s.size() - sfx.size(), sfx.size(), sfx) == 0) {
-      s.erase(s.size() - sfx.size());
-      break;
-    }
+    if (dropped) continue;
+    const unsigned char ch = static_cast<unsigned char>(name[i]);
+    if (depth == 0) s.push_back(static_cast<char>(ch < 0x80 ? std::tolower(ch) : ch));
+    ++i;
   }
   return s;
 }

@@ -79,8 +79,8 @@ std::vector<Finding> check_customer(const CustomerFacts& c, const std::set<std::
 // 二级 2 (a double circuit), 临时性 none required; 0 for none.
 int sources_required(const std::string& importance_class);
 
-// A name's key for near-duplicates: simplified characters (the caller converts), no spaces,
-// punctuation or brackets, and without the legal-form suffix (有限公司, 股份有限公司 …).
+// A name's key for near-duplicates: simplified characters (the caller converts), no spaces or
+// punctuation, no remarks in brackets; the legal form stays (有限公司 and 股份有限公司 may differ).
 std::string name_key(const std::string& simplified_name);
 
 // Robust outliers among peers: with the median and the median absolute deviation of log values,

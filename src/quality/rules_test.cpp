@@ -183,8 +183,10 @@ TEST(QualityRules, SwitchedOffRulesFindNothing) {
 }
 
 TEST(QualityRules, NameKeysAndOutliers) {
-  EXPECT_EQ(name_key("云南锡业股份有限公司"), name_key("云南 锡业（股份有限公司）"));
-  EXPECT_EQ(name_key("昆明钢铁有限公司"), "昆明钢铁");
+  EXPECT_EQ(name_key("云南锡业股份有限公司"), name_key("云南 锡业股份有限公司（本部）"));
+  EXPECT_EQ(name_key("Kunming Steel Co., Ltd."), "kunmingsteelcoltd");
+  EXPECT_EQ(name_key("昆明钢铁有限公司(原档案)"), "昆明钢铁有限公司");
+  EXPECT_NE(name_key("昆明钢铁有限公司"), name_key("昆明钢铁股份有限公司"));
   EXPECT_NE(name_key("昆明钢铁有限公司"), name_key("昆明钢材有限公司"));
   std::vector<double> logs;
   for (int i = 0; i < 40; ++i) logs.push_back(std::log(1000.0 + 10 * i));

@@ -142,12 +142,16 @@ void mobile_duplicates(Connection& conn, const std::string& mobiles_where, const
   }
 }
 
-void credit_duplicates(Connection& conn, const std::string& where, const Params& params, std::vector<FoundRow>& out) {
+// Customers sharing a credit code: over the whole archive (upper-cased and trimmed, as legacy data
+// may hold it), or for the customers in `in` (by the unique index: codes as stored).
+void credit_duplicates(Connection& conn, const std::string& in, const Params& params, std::vector<FoundRow>& out) {
   std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> by_code;
-  conn.query_each("SELECT UPPER(TRIM(c.credit_code)), c.id, c.name FROM customers c WHERE c.status = 'active' AND c.credit_code IS NOT NULL "
-                  "AND c.credit_code <> '' AND UPPER(TRIM(c.credit_code)) IN (SELECT UPPER(TRIM(x.credit_code)) FROM customers x "
-                  "WHERE x.status = 'active' AND " + where + ")",
-                  params, [&](const storage::Row& r) { by_code[r.str(0)].emplace_back(r.i64(1), r.str(2)); });
+  const std::string sql =
+      in.empty() ? "SELECT UPPER(TRIM(c.credit_code)), c.id, c.name FROM customers c WHERE c.status = 'active' AND c.credit_code IS NOT NULL "
+                   "AND c.credit_code <> ''"
+                 : "SELECT c.credit_code, c.id, c.name FROM customers c WHERE c.status = 'active' AND c.credit_code IN "
+                   "(SELECT x.credit_code FROM customers x WHERE x.credit_code IS NOT NULL AND x.id IN " + in + ")";
+  conn.query_each(sql, params, [&](const storage::Row& r) { by_code[r.str(0)].emplace_back(r.i64(1), r.str(2)); });
   for (auto& [code, customers] : by_code) {
     if (customers.size() < 2) continue;
     for (auto& [id, name] : customers) {
@@ -376,7 +380,7 @@ RunResult recheck_customers(Connection& conn, const std::vector<std::int64_t>& c
       ++total.customers;
       for (auto& f : check_customer(c, enabled, rule_params)) found.push_back({c.id, std::move(f)});
     }
-    if (enabled.count("duplicates.credit_code")) credit_duplicates(conn, "x.id IN " + in, ids, found);
+    if (enabled.count("duplicates.credit_code")) credit_duplicates(conn, in, ids, found);
     if (enabled.count("duplicates.mobile"))
       mobile_duplicates(conn, "k.mobile IN (SELECT m.mobile FROM contacts m WHERE m.customer_id IN " + in + ")", ids, found);
     // A duplicate found from these customers also concerns the others: keep only these customers'
@@ -406,7 +410,7 @@ RunResult full_pass(Connection& conn, Millis now) {
       for (auto& f : check_customer(c, enabled, rule_params)) found.push_back({c.id, std::move(f)});
     }
   }
-  if (enabled.count("duplicates.credit_code")) credit_duplicates(conn, "1 = 1", {}, found);
+  if (enabled.count("duplicates.credit_code")) credit_duplicates(conn, "", {}, found);
   if (enabled.count("duplicates.mobile")) mobile_duplicates(conn, "1 = 1", {}, found);
   if (enabled.count("duplicates.name")) name_duplicates(conn, org::Tree::load(conn), found);
   if (enabled.count("anomalies.capacity") || enabled.count("anomalies.consumption")) figure_anomalies(conn, found);

@@ -92,7 +92,7 @@ TEST_P(Quality, TheFullPassFindsLegacyDefectsDuplicatesAndOutliers) {
                                {a, a});
   ASSERT_GT(b, 0);
   sql("UPDATE customers SET credit_code = NULL, address = NULL, name = '雲南測試錫業股份有限公司' WHERE id = ?", {a});
-  sql("UPDATE customers SET name = '云南测试锡业有限公司' WHERE id = ?", {b});
+  sql("UPDATE customers SET name = '云南测试锡业股份有限公司（老户）' WHERE id = ?", {b});
   const std::int64_t important = value("SELECT MIN(id) FROM customers WHERE importance_class <> 'none' AND status = 'active'");
   ASSERT_GT(important, 0);
   sql("UPDATE accounts SET supply_sources = 1, emergency_power = 0 WHERE customer_id = ?", {important});
@@ -116,7 +116,7 @@ TEST_P(Quality, TheFullPassFindsLegacyDefectsDuplicatesAndOutliers) {
   const auto rules_a = rules_of(fa);
   EXPECT_TRUE(rules_a.count("completeness.credit_code"));
   EXPECT_TRUE(rules_a.count("completeness.address"));
-  EXPECT_TRUE(rules_a.count("duplicates.name")) << bj::serialize(fa);  // 雲南測試錫業股份有限公司 ~ 云南测试锡业有限公司
+  EXPECT_TRUE(rules_a.count("duplicates.name")) << bj::serialize(fa);  // 雲南測試錫業股份有限公司 ~ 云南测试锡业股份有限公司（老户）
   EXPECT_TRUE(rules_a.count("duplicates.mobile"));
   EXPECT_TRUE(rules_of(admin.get("/api/v1/quality/findings?customer_id=" + std::to_string(b)).json()).count("duplicates.name"));
   const auto fi = rules_of(admin.get("/api/v1/quality/findings?customer_id=" + std::to_string(important)).json());
