@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
+#include "notify/notify.hpp"
 #include "org/tree.hpp"
 #include "quality/rules.hpp"
 #include "text/text.hpp"
@@ -429,13 +431,69 @@ RunResult full_pass(Connection& conn, Millis now) {
   return res;
 }
 
+int weekly_digest(Connection& conn, Millis now) {
+  const std::string week = week_of(now);
+  if (!conn.query_one("SELECT 1 FROM quality_scores WHERE week = ? AND scope = 'company'", {week})) return 0;
+  if (conn.execute("INSERT INTO quality_pass_days(day, claimed_at) VALUES (?,?) ON CONFLICT (day) DO NOTHING", {"digest " + week, now}) == 0) return 0;
+  const std::string previous_week = shanghai_date(shanghai_midnight(week) - 7 * kDay);
+  auto snapshot = [&](const std::string& w, const char* scope, const std::string& ref) -> std::optional<double> {
+    if (auto r = conn.query_one("SELECT score FROM quality_scores WHERE week = ? AND scope = ? AND ref = ?", {w, std::string(scope), ref}))
+      return r->f64(0);
+    return std::nullopt;
+  };
+  auto text = [](std::optional<double> v) {
+    if (!v) return std::string("—");
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.1f", *v);
+    return std::string(buf);
+  };
+  int sent = 0;
+  auto send = [&](std::int64_t user, const std::string& scope, std::optional<double> score, std::optional<double> previous, std::int64_t open,
+                  std::int64_t high) {
+    notify::Notice n;
+    n.user_id = user;
+    n.kind = "quality_digest";
+    n.params = {{"scope", scope}, {"score", text(score)}, {"previous", text(previous)}, {"open", std::to_string(open)},
+                {"high", std::to_string(high)}, {"url", "/quality"}};
+    n.ref_entity = "quality";
+    n.ref_id = week;
+    n.dedupe_key = "quality_digest:" + week + ":" + std::to_string(user);
+    sent += notify::enqueue(conn, n, now) > 0 ? 1 : 0;
+  };
+  // Account managers: the findings on their key accounts.
+  for (auto& r : conn.query("SELECT c.manager_id, COUNT(*), SUM(CASE WHEN f.severity = 'high' THEN 1 ELSE 0 END) FROM quality_findings f "
+                            "JOIN customers c ON c.id = f.customer_id JOIN users u ON u.id = c.manager_id "
+                            "WHERE f.status IN ('open','dismiss_requested') AND c.is_key_account = 1 AND u.active = 1 GROUP BY c.manager_id"))
+    send(r.i64(0), "您负责的大客户", snapshot(week, "manager", std::to_string(r.i64(0))), snapshot(previous_week, "manager", std::to_string(r.i64(0))),
+         r.i64(1), r.i64(2));
+  // Leaders and marketing managers: their bureau, or the company at the top.
+  const org::Tree tree = org::Tree::load(conn);
+  for (auto& u : conn.query("SELECT u.id, u.org_unit_id, o.path, o.parent_id FROM users u JOIN org_units o ON o.id = u.org_unit_id "
+                            "WHERE u.role IN ('leader','marketing_manager') AND u.active = 1")) {
+    const bool company = u.is_null(3);
+    const std::int64_t bureau = company ? u.i64(1) : tree.bureau_of(u.i64(1));
+    Params params;
+    const std::string in_path = storage::path_prefix_condition(conn.backend(), "c.org_path", u.str(2), params);
+    auto counts = conn.query_one("SELECT COUNT(*), COALESCE(SUM(CASE WHEN f.severity = 'high' THEN 1 ELSE 0 END), 0) FROM quality_findings f "
+                                 "JOIN customers c ON c.id = f.customer_id WHERE f.status IN ('open','dismiss_requested') AND " + in_path,
+                                 params);
+    const char* scope = company ? "company" : "bureau";
+    const std::string ref = company ? "" : std::to_string(bureau);
+    send(u.i64(0), company ? "全公司" : tree.name(bureau), snapshot(week, scope, ref), snapshot(previous_week, scope, ref), counts->i64(0),
+         counts->i64(1));
+  }
+  return sent;
+}
+
 int nightly(Connection& conn, Millis now) {
   const int hour = int_setting(conn, "quality.full_pass_hour", 2);
   const std::string day = shanghai_date(now);
   const bool never = conn.query_i64("SELECT COUNT(*) FROM quality_runs WHERE kind = 'full'") == 0;
   if (!never && now < shanghai_midnight(day) + hour * 3'600'000) return 0;
   if (conn.execute("INSERT INTO quality_pass_days(day, claimed_at) VALUES (?,?) ON CONFLICT (day) DO NOTHING", {day, now}) == 0) return 0;
-  return static_cast<int>(full_pass(conn, now).customers);
+  const int checked = static_cast<int>(full_pass(conn, now).customers);
+  weekly_digest(conn, now);
+  return checked;
 }
 
 }  // namespace lianxin::quality

@@ -27,8 +27,14 @@ RunResult recheck_customers(storage::Connection& conn, const std::vector<std::in
 // Every active customer with every rule, then this week's score snapshot.
 RunResult full_pass(storage::Connection& conn, Millis now);
 
+// The weekly digest through the outbox, once a week after that week's first full pass: each account
+// manager hears of the findings on their key accounts, each leader and marketing manager of their
+// bureau's (or the company's) score against last week's. Returns the messages written.
+int weekly_digest(storage::Connection& conn, Millis now);
+
 // The periodic task: the full pass once a day, after setting quality.full_pass_hour (Shanghai), or
-// at once when none ran yet. Safe on several servers (the day's run is claimed first).
+// at once when none ran yet, then the weekly digest when due. Safe on several servers (the day's
+// run and the week's digest are claimed first).
 int nightly(storage::Connection& conn, Millis now);
 
 }  // namespace lianxin::quality

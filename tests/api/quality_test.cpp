@@ -9,6 +9,7 @@
 #include "client.hpp"
 #include "common/clock.hpp"
 #include "fixture.hpp"
+#include "quality/store.hpp"
 #include "storage/test_support.hpp"
 
 using namespace lianxin;
@@ -146,6 +147,11 @@ TEST_P(Quality, TheFullPassFindsLegacyDefectsDuplicatesAndOutliers) {
   EXPECT_FALSE(sc.at("rules").as_array().empty());
   ASSERT_FALSE(sc.at("trend").as_array().empty());
   EXPECT_EQ(sc.at("trend").as_array().back().at("week").as_string().size(), 10u);
+  // The weekly digest after the week's pass: managers and bureau leaders, once.
+  const int digests = db().transaction([](storage::Connection& conn) { return quality::weekly_digest(conn, now_millis()); });
+  EXPECT_GT(digests, 0);
+  EXPECT_EQ(db().transaction([](storage::Connection& conn) { return quality::weekly_digest(conn, now_millis()); }), 0);
+  EXPECT_GE(value("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'quality_digest' AND u.username = 'leader01'"), 1);
   auto xlsx = admin.get("/api/v1/quality/findings/export?rule=grid.sources");
   EXPECT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
