@@ -185,6 +185,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"no enabled SLA policy has this rule-set", "没有启用的时限策略属于该规则集"},
       {"the period is at most three years", "统计期最长三年"},
       // data quality
+      {"the merge was already undone", "该合并已撤销"},
+      {"a merge can be undone within {} days", "合并只能在 {} 天内撤销"},
+      {"the duplicate is no longer merged into this customer", "被合并档案已不再并入本客户"},
+      {"merge not found", "合并记录不存在"},
+      {"invalid undo", "撤销信息有误"},
       {"data-quality rules apply company-wide: change them at the company level", "数据质量规则全公司统一，请在公司层级修改"},
       {"rule not found", "规则不存在"},
       {"unknown rule", "规则不存在"},
@@ -408,6 +413,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"must be bureau or line", "应为 bureau（单位）或 line（线路）"},
       {"the period is at most three years", "统计期最长三年"},
       // data quality
+      {"the merge was already undone", "该合并已撤销"},
+      {"a merge can be undone within {} days", "合并只能在 {} 天内撤销"},
+      {"the duplicate is no longer merged into this customer", "被合并档案已不再并入本客户"},
+      {"merge not found", "合并记录不存在"},
+      {"invalid undo", "撤销信息有误"},
       {"data-quality rules apply company-wide: change them at the company level", "数据质量规则全公司统一，请在公司层级修改"},
       {"rule not found", "规则不存在"},
       {"unknown rule", "规则不存在"},

@@ -201,6 +201,25 @@ Response merge(auth::Guard& g, RouteContext& ctx) {
   });
 }
 
+Response merges(auth::Guard& g, RouteContext& ctx) {
+  auto p = g.require(ctx.request, Permission::customer_read);
+  auto id = http::path_id(ctx);
+  return g.db().read([&](storage::Connection& conn) { return ok(list_merges(conn, p, id, now_millis())); });
+}
+
+Response undo(auth::Guard& g, RouteContext& ctx) {
+  auto p = g.require(ctx.request, Permission::customer_merge);
+  auto id = http::path_id(ctx);
+  auto body = ctx.request.body.empty() ? bj::object{} : json::parse_object(ctx.request.body);
+  Validator v;
+  std::string reason = json::req_string(body, "reason", v, 500);
+  v.throw_if_failed();
+  return g.db().transaction([&](storage::Connection& conn) {
+    const std::int64_t dup = undo_merge(conn, p, id, reason, now_millis());
+    return ok(customer_360(conn, p, dup));
+  });
+}
+
 Response timeline(auth::Guard& g, RouteContext& ctx) {
   auto p = g.require(ctx.request, Permission::customer_read);
   auto id = http::path_id(ctx);
@@ -438,6 +457,8 @@ void register_routes(http::Router& router, auth::Guard& guard) {
   router.post("/api/v1/customers/{id}/reactivate", [g](RouteContext& c) { return change_status(*g, c, true); });
   router.post("/api/v1/customers/{id}/merge", bind(merge));
   router.get("/api/v1/customers/{id}/timeline", bind(timeline));
+  router.get("/api/v1/customers/{id}/merges", bind(merges));
+  router.post("/api/v1/customer-merges/{id}/undo", bind(undo));
   router.post("/api/v1/customers/{id}/interactions", bind(add_interaction));
   router.post("/api/v1/timeline/{id}/close-follow-up", bind(close_follow));
   router.post("/api/v1/customers/{id}/accounts", bind(add_account));

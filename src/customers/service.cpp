@@ -770,6 +770,89 @@ void set_customer_status(Connection& conn, const auth::Principal& p, std::int64_
   timeline::add(conn, p.actor(), e);
 }
 
+namespace {
+
+// Tables whose rows follow a customer by their id. Rows that would collide with the kept customer's
+// own (one programme or usage plan a year, plan version numbers, a package once) stay with the
+// merged record; derived tables (yearly usage, identification runs, data-quality findings, the
+// confirmation follow-ups of outages) are not moved: they are recomputed or closed.
+struct MovedTable {
+  const char* table;
+  const char* conflict;  // "" or the condition (on alias x, the kept customer's row) that blocks a move
+  const char* touch;     // "" or an extra SET clause
+};
+const MovedTable kMovedTables[] = {
+    {"accounts", "", ", updated_at = ?"},
+    {"contacts", "", ", updated_at = ?"},
+    {"timeline_events", "", ""},
+    {"claims", "", ""},
+    {"key_account_history", "", ""},
+    {"key_account_requests", "", ""},
+    {"manager_handovers", "", ""},
+    {"service_team_members", "", ""},
+    {"programmes", "x.year = programmes.year", ""},
+    {"emergency_plans", "x.version = emergency_plans.version", ""},
+    {"usage_plans", "x.year = usage_plans.year", ""},
+    {"visits", "", ""},
+    {"action_items", "", ""},
+    {"drills", "", ""},
+    {"equipment", "", ""},
+    {"service_attachments", "", ""},
+    {"expansion_applications", "", ""},
+    {"outage_notices", "", ""},
+    {"supply_guarantees", "", ""},
+};
+
+bj::object move_references(Connection& conn, std::int64_t keep, std::int64_t dup, Millis now) {
+  bj::object moved;
+  bj::object tables;
+  for (const MovedTable& t : kMovedTables) {
+    const std::string table = t.table;
+    std::vector<std::int64_t> ids;
+    Params select{dup};
+    std::string where = " WHERE customer_id = ?";
+    if (*t.conflict) {
+      where += " AND NOT EXISTS (SELECT 1 FROM " + table + " x WHERE x.customer_id = ? AND " + t.conflict + ")";
+      select.push_back(keep);
+    }
+    conn.query_each("SELECT id FROM " + table + where, select, [&](const storage::Row& r) { ids.push_back(r.i64(0)); });
+    if (ids.empty()) continue;
+    const Params before = *t.touch ? Params{keep, now} : Params{keep};
+    storage::for_id_chunks(ids, before, [&](const std::string& in, const Params& params) {
+      conn.execute("UPDATE " + table + " SET customer_id = ?" + t.touch + " WHERE id IN " + in, params);
+    });
+    bj::array a;
+    for (auto id : ids) a.push_back(id);
+    tables[table] = std::move(a);
+  }
+  // The items of the programmes that moved follow them.
+  std::vector<std::int64_t> items;
+  conn.query_each("SELECT i.id FROM programme_items i JOIN programmes g ON g.id = i.programme_id WHERE i.customer_id = ? AND g.customer_id = ?",
+                  {dup, keep}, [&](const storage::Row& r) { items.push_back(r.i64(0)); });
+  if (!items.empty()) {
+    storage::for_id_chunks(items, {keep}, [&](const std::string& in, const Params& params) {
+      conn.execute("UPDATE programme_items SET customer_id = ? WHERE id IN " + in, params);
+    });
+    bj::array a;
+    for (auto id : items) a.push_back(id);
+    tables["programme_items"] = std::move(a);
+  }
+  moved["tables"] = std::move(tables);
+  // Rows keyed by account follow the accounts (bills, the accounts an outage cut); packages once.
+  conn.execute("UPDATE bills SET customer_id = ? WHERE customer_id = ?", {keep, dup});
+  conn.execute("UPDATE outage_affected SET customer_id = ? WHERE customer_id = ?", {keep, dup});
+  bj::array packages;
+  conn.query_each("SELECT package_id FROM customer_service_packages p WHERE customer_id = ? AND NOT EXISTS "
+                  "(SELECT 1 FROM customer_service_packages x WHERE x.customer_id = ? AND x.package_id = p.package_id)",
+                  {dup, keep}, [&](const storage::Row& r) { packages.push_back(r.i64(0)); });
+  for (auto& pk : packages)
+    conn.execute("UPDATE customer_service_packages SET customer_id = ? WHERE customer_id = ? AND package_id = ?", {keep, dup, pk.as_int64()});
+  moved["service_packages"] = std::move(packages);
+  return moved;
+}
+
+}  // namespace
+
 void merge_customers(Connection& conn, const auth::Principal& p, std::int64_t keep_id, std::int64_t duplicate_id,
                      const std::string& reason) {
   Validator v;
@@ -795,15 +878,25 @@ void merge_customers(Connection& conn, const auth::Principal& p, std::int64_t ke
     conn.execute("UPDATE customers SET credit_code = NULL WHERE id = ?", {duplicate_id});
     conn.execute("UPDATE customers SET credit_code = ? WHERE id = ?", {codes->str(1), keep_id});
   }
-  conn.execute("UPDATE accounts SET customer_id = ?, updated_at = ? WHERE customer_id = ?", {keep_id, now, duplicate_id});
-  conn.execute("UPDATE contacts SET customer_id = ?, updated_at = ? WHERE customer_id = ?", {keep_id, now, duplicate_id});
-  conn.execute("UPDATE timeline_events SET customer_id = ? WHERE customer_id = ?", {keep_id, duplicate_id});
+  // Every record that refers to the duplicate moves to the kept customer, and the moved rows are
+  // kept with the merge so it can be undone.
+  bj::object moved = move_references(conn, keep_id, duplicate_id, now);
+  if (codes->is_null(0) && !codes->is_null(1)) moved["credit_code"] = codes->str(1);
   // Group membership: the kept record takes over the duplicate's members (and so becomes a group),
   // and never ends up as a member of itself.
+  auto keep_group = conn.query_one("SELECT group_id, is_group FROM customers WHERE id = ?", {keep_id});
+  moved["keep_group_id"] = keep_group->is_null(0) ? bj::value(nullptr) : bj::value(keep_group->i64(0));
+  moved["keep_is_group"] = keep_group->boolean(1);
   conn.execute("UPDATE customers SET group_id = (SELECT group_id FROM customers WHERE id = ?) WHERE id = ? AND group_id = ?",
                {duplicate_id, keep_id, duplicate_id});
+  bj::array members;
+  conn.query_each("SELECT id FROM customers WHERE group_id = ? AND id <> ?", {duplicate_id, keep_id},
+                  [&](const storage::Row& r) { members.push_back(r.i64(0)); });
+  moved["group_members"] = members;
   if (conn.execute("UPDATE customers SET group_id = ? WHERE group_id = ? AND id <> ?", {keep_id, duplicate_id, keep_id}) > 0)
     conn.execute("UPDATE customers SET is_group = 1 WHERE id = ?", {keep_id});
+  conn.insert_returning_id("INSERT INTO customer_merges(keep_id, duplicate_id, reason, moved_json, created_by, created_at) VALUES (?,?,?,?,?,?) RETURNING id",
+                           {keep_id, duplicate_id, reason, json::serialize(moved), p.user_id, now});
   conn.execute("UPDATE customers SET status = 'merged', merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
                {keep_id, now, duplicate_id});
   conn.execute("UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?", {now, keep_id});
@@ -828,6 +921,122 @@ void merge_customers(Connection& conn, const auth::Principal& p, std::int64_t ke
   e.ref_entity = "customer";
   e.ref_id = std::to_string(duplicate_id);
   timeline::add(conn, p.actor(), e);
+}
+
+namespace {
+
+std::int64_t merge_undo_days(Connection& conn) {
+  if (auto v = storage::setting(conn, "customers.merge_undo_days")) {
+    try {
+      return std::stoll(*v);
+    } catch (const std::exception&) {
+    }
+  }
+  return 30;
+}
+
+}  // namespace
+
+bj::object list_merges(Connection& conn, const auth::Principal& p, std::int64_t customer_id, Millis now) {
+  require_visible(conn, p, customer_id);
+  const std::int64_t days = merge_undo_days(conn);
+  bj::array items;
+  for (auto& r : conn.query("SELECT m.id, m.keep_id, k.name, m.duplicate_id, d.name, m.reason, m.moved_json, u.display_name, m.created_at, "
+                            "m.undone_at, v.display_name, m.undo_reason FROM customer_merges m JOIN customers k ON k.id = m.keep_id "
+                            "JOIN customers d ON d.id = m.duplicate_id JOIN users u ON u.id = m.created_by LEFT JOIN users v ON v.id = m.undone_by "
+                            "WHERE m.keep_id = ? OR m.duplicate_id = ? ORDER BY m.id DESC",
+                            {customer_id, customer_id})) {
+    bj::object moved_counts;
+    const bj::object moved = json::parse_object(r.str(6));
+    if (const auto* t = moved.if_contains("tables"); t && t->is_object())
+      for (auto& [table, ids] : t->as_object()) moved_counts[table] = static_cast<std::int64_t>(ids.as_array().size());
+    const Millis until = r.i64(8) + days * 86'400'000;
+    items.push_back(bj::object{{"id", r.i64(0)},
+                               {"keep_id", r.i64(1)},
+                               {"keep_name", r.str(2)},
+                               {"duplicate_id", r.i64(3)},
+                               {"duplicate_name", r.str(4)},
+                               {"reason", r.str(5)},
+                               {"moved", std::move(moved_counts)},
+                               {"created_by", r.str(7)},
+                               {"created_at", format_iso_utc(r.i64(8))},
+                               {"undo_until", format_iso_utc(until)},
+                               {"undone_at", json::instant_or_null(r.opt_i64(9))},
+                               {"undone_by", json::nullable(r.opt_str(10))},
+                               {"undo_reason", json::nullable(r.opt_str(11))},
+                               {"can_undo", r.is_null(9) && now <= until}});
+  }
+  return bj::object{{"items", std::move(items)}, {"undo_days", days}};
+}
+
+std::int64_t undo_merge(Connection& conn, const auth::Principal& p, std::int64_t merge_id, const std::string& reason, Millis now) {
+  auth::require_permission(p, auth::Permission::customer_merge);
+  if (trim(reason).empty()) throw AppError(ErrorCode::validation_failed, "invalid undo", {{"reason", "is required"}});
+  auto m = conn.query_one("SELECT keep_id, duplicate_id, moved_json, created_at, undone_at FROM customer_merges WHERE id = ?", {merge_id});
+  if (!m) throw_not_found("merge");
+  const std::int64_t keep = m->i64(0), dup = m->i64(1);
+  Visibility kv = require_visible(conn, p, keep);
+  if (!m->is_null(4)) throw AppError(ErrorCode::invalid_transition, "the merge was already undone");
+  if (now > m->i64(3) + merge_undo_days(conn) * 86'400'000)
+    throw AppError(ErrorCode::invalid_transition, "a merge can be undone within " + std::to_string(merge_undo_days(conn)) + " days");
+  auto d = conn.query_one("SELECT status, merged_into, org_path FROM customers WHERE id = ?", {dup});
+  if (!d || d->str(0) != "merged" || d->opt_i64(1) != keep) throw AppError(ErrorCode::invalid_transition, "the duplicate is no longer merged into this customer");
+  std::string before_keep = customer_snapshot(conn, keep), before_dup = customer_snapshot(conn, dup);
+  const bj::object moved = json::parse_object(m->str(2));
+  std::vector<std::int64_t> accounts;
+  if (const auto* t = moved.if_contains("tables"); t && t->is_object())
+    for (auto& [table, ids] : t->as_object()) {
+      std::vector<std::int64_t> list;
+      for (auto& id : ids.as_array()) list.push_back(id.as_int64());
+      if (table == "accounts") accounts = list;
+      const std::string name(table);
+      storage::for_id_chunks(list, {dup, keep}, [&](const std::string& in, const Params& params) {
+        conn.execute("UPDATE " + name + " SET customer_id = ? WHERE customer_id = ? AND id IN " + in, params);
+      });
+    }
+  // Rows keyed by account go back with the accounts; the packages that moved.
+  storage::for_id_chunks(accounts, {dup, keep}, [&](const std::string& in, const Params& params) {
+    conn.execute("UPDATE bills SET customer_id = ? WHERE customer_id = ? AND account_id IN " + in, params);
+    conn.execute("UPDATE outage_affected SET customer_id = ? WHERE customer_id = ? AND account_id IN " + in, params);
+  });
+  if (const auto* pk = moved.if_contains("service_packages"))
+    for (auto& id : pk->as_array())
+      conn.execute("UPDATE customer_service_packages SET customer_id = ? WHERE customer_id = ? AND package_id = ?", {dup, keep, id.as_int64()});
+  // Group membership and the credit code as they were.
+  if (const auto* members = moved.if_contains("group_members"))
+    for (auto& id : members->as_array()) conn.execute("UPDATE customers SET group_id = ? WHERE id = ? AND group_id = ?", {dup, id.as_int64(), keep});
+  if (const auto* g = moved.if_contains("keep_group_id"))
+    conn.execute("UPDATE customers SET group_id = ? WHERE id = ?", {g->is_int64() ? Value(g->as_int64()) : storage::null_value(), keep});
+  if (const auto* g = moved.if_contains("keep_is_group"))
+    conn.execute("UPDATE customers SET is_group = ? WHERE id = ?", {std::int64_t{g->as_bool()}, keep});
+  if (const auto* code = moved.if_contains("credit_code"); code && code->is_string()) {
+    conn.execute("UPDATE customers SET credit_code = NULL WHERE id = ?", {keep});
+    conn.execute("UPDATE customers SET credit_code = ? WHERE id = ?", {std::string(code->as_string()), dup});
+  }
+  conn.execute("UPDATE customers SET status = 'active', merged_into = NULL, version = version + 1, updated_at = ? WHERE id = ?", {now, dup});
+  conn.execute("UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?", {now, keep});
+  conn.execute("UPDATE customer_merges SET undone_by = ?, undone_at = ?, undo_reason = ? WHERE id = ?", {p.user_id, now, trim(reason), merge_id});
+  refresh_search_impl(conn, keep);
+  refresh_search_impl(conn, dup);
+  quality::recheck_customers(conn, {keep, dup}, now);
+  const std::string reason_json = ",\"reason\":\"" + json_escape(reason) + "\"}";
+  std::string after_keep = customer_snapshot(conn, keep), after_dup = customer_snapshot(conn, dup);
+  audit::record(conn, p.actor(), {"unmerge", "customer", std::to_string(keep), kv.org_path, before_keep,
+                                  after_keep.substr(0, after_keep.size() - 1) + reason_json});
+  audit::record(conn, p.actor(), {"unmerged_from", "customer", std::to_string(dup), d->str(2), before_dup,
+                                  after_dup.substr(0, after_dup.size() - 1) + reason_json});
+  for (auto [id, other] : {std::pair{keep, dup}, std::pair{dup, keep}}) {
+    timeline::Event e;
+    e.customer_id = id;
+    e.kind = "record_change";
+    e.source = "archive";
+    e.title = "customer_unmerged";
+    e.body = "#" + std::to_string(other) + ": " + trim(reason);
+    e.ref_entity = "customer";
+    e.ref_id = std::to_string(other);
+    timeline::add(conn, p.actor(), e);
+  }
+  return dup;
 }
 
 namespace {

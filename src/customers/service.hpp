@@ -9,6 +9,7 @@
 #include <boost/json/fwd.hpp>
 
 #include "auth/model.hpp"
+#include "common/clock.hpp"
 #include "storage/db.hpp"
 #include "text/text.hpp"
 
@@ -68,6 +69,12 @@ void set_customer_status(storage::Connection& conn, const auth::Principal& p, st
                          const std::string& reason);
 void merge_customers(storage::Connection& conn, const auth::Principal& p, std::int64_t keep_id,
                      std::int64_t duplicate_id, const std::string& reason);
+// The merges a customer took part in (kept or folded in), with what moved and until when each can
+// be undone (setting customers.merge_undo_days).
+boost::json::object list_merges(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id, Millis now);
+// Moves every recorded row back to the duplicate, restores its status, credit code and group
+// membership; within the period, once, with a reason. Returns the duplicate's id.
+std::int64_t undo_merge(storage::Connection& conn, const auth::Principal& p, std::int64_t merge_id, const std::string& reason, Millis now);
 std::int64_t create_account(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id,
                             const AccountFields& f);
 void update_account(storage::Connection& conn, const auth::Principal& p, std::int64_t account_id, const AccountFields& f);

@@ -37,7 +37,7 @@ const std::set<std::string>& set_rules_of_recheck() {
   return s;
 }
 const std::set<std::string>& full_only_rules() {
-  static const std::set<std::string> s{"duplicates.name", "anomalies.capacity", "anomalies.consumption"};
+  static const std::set<std::string> s{"anomalies.capacity", "anomalies.consumption"};
   return s;
 }
 
@@ -165,14 +165,37 @@ void credit_duplicates(Connection& conn, const std::string& in, const Params& pa
   }
 }
 
-// Near-identical names in one bureau (simplified characters, without punctuation and legal form).
+// Near-identical names in one bureau (simplified characters, without punctuation and bracketed remarks).
 void name_duplicates(Connection& conn, const org::Tree& tree, std::vector<FoundRow>& out) {
   std::map<std::pair<std::int64_t, std::string>, std::vector<std::pair<std::int64_t, std::string>>> groups;
+  Params keys;
   conn.query_each("SELECT id, name, org_unit_id FROM customers WHERE status = 'active' AND is_group = 0", {}, [&](const storage::Row& r) {
     const std::string key = name_key(text::to_simplified(r.str(1)));
+    const std::int64_t bureau = tree.bureau_of(r.i64(2));
+    keys.insert(keys.end(), {r.i64(0), bureau, key});
     if (key.size() < 6) return;  // two characters or fewer say nothing
-    groups[{tree.bureau_of(r.i64(2)), key}].emplace_back(r.i64(0), r.str(1));
+    groups[{bureau, key}].emplace_back(r.i64(0), r.str(1));
   });
+  // The keys, for the re-check of one customer against its bureau: only what changed is written.
+  std::unordered_map<std::int64_t, std::pair<std::int64_t, std::string>> stored;
+  conn.query_each("SELECT customer_id, bureau_id, name_key FROM quality_name_keys", {},
+                  [&](const storage::Row& r) { stored.emplace(r.i64(0), std::make_pair(r.i64(1), r.str(2))); });
+  Params fresh;
+  std::vector<std::int64_t> stale;
+  for (std::size_t i = 0; i < keys.size(); i += 3) {
+    const std::int64_t id = std::get<std::int64_t>(keys[i]);
+    auto it = stored.find(id);
+    if (it != stored.end()) {
+      const bool same = it->second.first == std::get<std::int64_t>(keys[i + 1]) && it->second.second == std::get<std::string>(keys[i + 2]);
+      stored.erase(it);
+      if (same) continue;
+      stale.push_back(id);
+    }
+    fresh.insert(fresh.end(), {keys[i], keys[i + 1], keys[i + 2]});
+  }
+  for (auto& [id, v] : stored) stale.push_back(id);  // no longer active
+  storage::for_id_chunks(stale, {}, [&](const std::string& in, const Params& p) { conn.execute("DELETE FROM quality_name_keys WHERE customer_id IN " + in, p); });
+  storage::insert_many(conn, "INSERT INTO quality_name_keys(customer_id, bureau_id, name_key) VALUES ", "(?,?,?)", 3, fresh);
   for (auto& [key, customers] : groups) {
     if (customers.size() < 2) continue;
     for (auto& [id, name] : customers) {
@@ -182,6 +205,29 @@ void name_duplicates(Connection& conn, const org::Tree& tree, std::vector<FoundR
         if (o.first != id && n++ < 3) others += (others.empty() ? "" : "、") + o.second + "（" + std::to_string(o.first) + "）";
       out.push_back({id, {"duplicates.name", 0, 0, "name", "名称与同单位的 " + others + " 近似"}});
     }
+  }
+}
+
+// The name keys of these customers refreshed (removed when no longer active), and the customers of
+// the same bureau with the same key.
+void name_duplicates_of(Connection& conn, const std::string& in, const Params& ids, std::vector<FoundRow>& out) {
+  const org::Tree tree = org::Tree::load(conn);
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::string>> mine;  // customer, bureau, key
+  conn.query_each("SELECT id, name, org_unit_id FROM customers WHERE status = 'active' AND is_group = 0 AND id IN " + in, ids,
+                  [&](const storage::Row& r) { mine.emplace_back(r.i64(0), tree.bureau_of(r.i64(2)), name_key(text::to_simplified(r.str(1)))); });
+  conn.execute("DELETE FROM quality_name_keys WHERE customer_id IN " + in, ids);
+  for (auto& [id, bureau, key] : mine) {
+    conn.execute("INSERT INTO quality_name_keys(customer_id, bureau_id, name_key) VALUES (?,?,?)", {id, bureau, key});
+    if (key.size() < 6) continue;
+    std::string others;
+    int n = 0;
+    conn.query_each("SELECT c.id, c.name FROM quality_name_keys k JOIN customers c ON c.id = k.customer_id WHERE k.bureau_id = ? AND k.name_key = ? "
+                    "AND k.customer_id <> ? AND c.status = 'active' ORDER BY c.id LIMIT 3",
+                    {bureau, key, id}, [&](const storage::Row& r) {
+                      others += (others.empty() ? "" : "、") + r.str(1) + "（" + std::to_string(r.i64(0)) + "）";
+                      ++n;
+                    });
+    if (n > 0) out.push_back({id, {"duplicates.name", 0, 0, "name", "名称与同单位的 " + others + " 近似"}});
   }
 }
 
@@ -321,7 +367,10 @@ void snapshot_scores(Connection& conn, Millis now) {
   conn.query_each("SELECT id, org_unit_id, is_key_account, manager_id FROM customers WHERE status = 'active'", {}, [&](const storage::Row& r) {
     auto it = lost_by_customer.find(r.i64(0));
     const std::int64_t lost = it == lost_by_customer.end() ? 0 : it->second.first, open = it == lost_by_customer.end() ? 0 : it->second.second;
-    for (Agg* a : {&company, &bureaus[tree.bureau_of(r.i64(1))]}) {
+    // The company, the customer's bureau and every bureau above it (a city holds its counties).
+    std::vector<Agg*> into{&company};
+    for (std::int64_t u = tree.bureau_of(r.i64(1)); u != 0 && tree.kind(u) != "company"; u = tree.parent(u)) into.push_back(&bureaus[u]);
+    for (Agg* a : into) {
       a->customers += 1;
       a->lost += lost;
       a->open += open;
@@ -385,6 +434,7 @@ RunResult recheck_customers(Connection& conn, const std::vector<std::int64_t>& c
     if (enabled.count("duplicates.credit_code")) credit_duplicates(conn, in, ids, found);
     if (enabled.count("duplicates.mobile"))
       mobile_duplicates(conn, "k.mobile IN (SELECT m.mobile FROM contacts m WHERE m.customer_id IN " + in + ")", ids, found);
+    if (enabled.count("duplicates.name")) name_duplicates_of(conn, in, ids, found);
     // A duplicate found from these customers also concerns the others: keep only these customers'
     // findings here (the others are reconciled when they are checked).
     std::set<std::int64_t> mine;
@@ -393,6 +443,14 @@ RunResult recheck_customers(Connection& conn, const std::vector<std::int64_t>& c
     const RunResult r = reconcile(conn, evaluated, "f.customer_id IN " + in, ids, found, now);
     total.opened += r.opened;
     total.closed += r.closed;
+    // A customer no longer active (merged, deactivated) keeps no live finding of any rule.
+    total.closed += conn.execute("UPDATE quality_findings SET status = 'closed', closed_at = ? WHERE status <> 'closed' AND customer_id IN " + in +
+                                     " AND customer_id IN (SELECT id FROM customers WHERE status <> 'active')",
+                                 [&] {
+                                   Params p{now};
+                                   p.insert(p.end(), ids.begin(), ids.end());
+                                   return p;
+                                 }());
   });
   return total;
 }

@@ -21,7 +21,8 @@ struct RunResult {
 };
 
 // After an edit or an import: the per-record rules and the duplicates of these customers' credit
-// codes and mobile numbers. Near-identical names and outliers wait for the full pass.
+// codes, mobile numbers and names (against the bureau's stored name keys). Outliers among peers
+// wait for the full pass; a customer no longer active keeps no live finding.
 RunResult recheck_customers(storage::Connection& conn, const std::vector<std::int64_t>& customer_ids, Millis now);
 
 // Every active customer with every rule, then this week's score snapshot.

@@ -195,5 +195,55 @@ TEST_P(Quality, NotADefectNeedsAnotherPersonsApprovalAndRulesCanBeSwitchedOff) {
   EXPECT_GT(finding(admin, customer, "completeness.industry"), 0);
 }
 
+TEST_P(Quality, DuplicatesAreMergedWithEveryReferenceAndTheMergeCanBeUndone) {
+  auto admin = as("admin");
+  auto marketing = as("marketing01");
+  // Two records of one customer in one bureau, the second in traditional characters.
+  const std::int64_t keep = value("SELECT MIN(id) FROM customers WHERE is_group = 0 AND is_key_account = 0 AND status = 'active' AND id > 50 "
+                                  "AND group_id IS NULL");
+  const std::int64_t dup = value("SELECT MIN(id) FROM customers WHERE is_group = 0 AND is_key_account = 0 AND status = 'active' AND id > ? "
+                                 "AND group_id IS NULL AND org_unit_id = (SELECT org_unit_id FROM customers WHERE id = ?)",
+                                 {keep, keep});
+  ASSERT_GT(dup, 0);
+  sql("UPDATE customers SET name = '滇池合併測試化工有限公司' WHERE id = ?", {dup});
+  sql("UPDATE customers SET name = '滇池合并测试化工有限公司' WHERE id = ?", {keep});
+  ASSERT_EQ(admin.post("/api/v1/quality/runs", bj::object{}).status, 200);
+  ASSERT_GT(finding(admin, dup, "duplicates.name"), 0);
+  // The duplicate has a claim and accounts of its own.
+  auto claim = as("dispatcher01").post("/api/v1/claims", bj::object{{"channel", "app"}, {"claim_type", "consultation"}, {"title", "电价咨询"},
+                                                                   {"description", "x"}, {"customer_id", dup}});
+  ASSERT_EQ(claim.status, 201) << claim.body;
+  const std::int64_t claim_id = claim.json().at("id").as_int64();
+  const std::int64_t dup_accounts = value("SELECT COUNT(*) FROM accounts WHERE customer_id = ?", {dup});
+  ASSERT_GT(dup_accounts, 0);
+  auto merged = marketing.post("/api/v1/customers/" + std::to_string(keep) + "/merge", bj::object{{"duplicate_id", dup}, {"reason", "同一客户重复建档"}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(value("SELECT customer_id FROM claims WHERE id = ?", {claim_id}), keep);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM accounts WHERE customer_id = ?", {dup}), 0);
+  EXPECT_EQ(finding(admin, keep, "duplicates.name"), 0);  // the duplicate is gone: its findings close
+  EXPECT_EQ(value("SELECT COUNT(*) FROM quality_findings WHERE customer_id = ? AND status <> 'closed'", {dup}), 0);
+  const auto merges = marketing.get("/api/v1/customers/" + std::to_string(keep) + "/merges").json();
+  ASSERT_EQ(merges.at("items").as_array().size(), 1u);
+  const auto& m = merges.at("items").at(0).as_object();
+  EXPECT_TRUE(m.at("can_undo").as_bool());
+  EXPECT_EQ(m.at("moved").at("accounts").as_int64(), dup_accounts);
+  EXPECT_EQ(m.at("moved").at("claims").as_int64(), 1);
+  const std::string undo = "/api/v1/customer-merges/" + std::to_string(m.at("id").as_int64()) + "/undo";
+  EXPECT_EQ(as("am01").post(undo, bj::object{{"reason", "x"}}).status, 403);
+  EXPECT_EQ(marketing.post(undo, bj::object{}).status, 422);
+  auto undone = marketing.post(undo, bj::object{{"reason", "经核实为两家不同企业"}});
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(value("SELECT COUNT(*) FROM customers WHERE id = ? AND status = 'active' AND merged_into IS NULL", {dup}), 1);
+  EXPECT_EQ(value("SELECT customer_id FROM claims WHERE id = ?", {claim_id}), dup);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM accounts WHERE customer_id = ?", {dup}), dup_accounts);
+  EXPECT_EQ(marketing.post(undo, bj::object{{"reason", "again"}}).status, 409);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM audit_log WHERE action IN ('unmerge','unmerged_from')"), 2);
+  // Searchable again under its own name.
+  const auto found = admin.get("/api/v1/search?q=" + std::string("%E6%BB%87%E6%B1%A0%E5%90%88%E4%BD%B5")).json();
+  bool again = false;
+  for (auto& c : found.at("items").as_array()) again = again || c.at("id").as_int64() == dup;
+  EXPECT_TRUE(again) << bj::serialize(found);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Quality, ::testing::ValuesIn(storage::test_backends("quality_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
