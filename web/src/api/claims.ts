@@ -13,6 +13,7 @@ export type ClaimAction =
   | 'accept'
   | 'contact'
   | 'arrive'
+  | 'restore'
   | 'wait'
   | 'resume'
   | 'close'
@@ -169,6 +170,10 @@ export interface ClaimDetail extends ClaimListItem {
   reopen_count: number
   first_contact_at: Instant | null
   arrived_at: Instant | null
+  // intake (the upstream receipt time, else registration): the clocks and the arrival time count from it
+  received_at: Instant
+  // fault repair: supply restored (the restore step)
+  restored_at: Instant | null
   resolution: string | null
   root_cause: string | null
   measures: string | null
@@ -241,6 +246,8 @@ export interface StepInput {
   unsatisfied_action?: string
   recovery_kinds?: string[]
   marks?: string[]
+  // restore: when supply was restored (ISO instant; default now)
+  at?: string
 }
 
 export interface AnalysisKpi {
@@ -358,4 +365,63 @@ export function fetchAnalysis(query: Query): Promise<ClaimAnalysis> {
 
 export function exportAnalysis(query: Query): Promise<void> {
   return download('/claims/analysis/export', query, 'claims-analysis.xlsx')
+}
+
+// Fault repair against rules_cn §1.1 第三条 (GET /claims/repair-measures): averages per area type
+// against the commitment, and the orders over it.
+export interface RepairMeasureRow {
+  area_type: string
+  orders: number
+  arrived: number
+  avg_arrival_minutes: number | null
+  arrival_commitment_minutes: number
+  arrival_met: boolean | null
+  arrival_commitment_source: string
+  arrival_commitment_verification: Verification | ''
+  restored: number
+  avg_restore_hours: number | null
+  restore_commitment_hours: number
+  restore_met: boolean | null
+  restore_commitment_source: string
+  restore_commitment_verification: Verification | ''
+}
+
+export interface RepairAlarm {
+  claim_id: number
+  number: string
+  area_type: string
+  status: ClaimStatus
+  received_at: Instant
+  arrived_at: Instant | null
+  restored_at: Instant | null
+  arrival_minutes: number | null
+  restore_hours: number | null
+  reasons: ('arrival' | 'restoration')[]
+}
+
+export interface RepairMeasures {
+  from: string
+  to: string
+  org_unit_id: number | null
+  rows: RepairMeasureRow[]
+  totals: {
+    orders: number
+    arrived: number
+    avg_arrival_minutes: number | null
+    restored: number
+    avg_restore_hours: number | null
+    alarms: number
+    late_arrivals: number
+    late_restorations: number
+  }
+  alarms: RepairAlarm[]
+  alarms_total: number
+}
+
+export function fetchRepairMeasures(query: Query): Promise<RepairMeasures> {
+  return http.get<RepairMeasures>('/claims/repair-measures', query, { silent: true })
+}
+
+export function exportRepairMeasures(query: Query): Promise<void> {
+  return download('/claims/repair-measures/export', query, 'repair-measures.xlsx')
 }

@@ -42,6 +42,32 @@ export function mergeCustomer(id: number, duplicateId: number, reason: string): 
   return http.post<Customer>(`/customers/${id}/merge`, { duplicate_id: duplicateId, reason }, { silent: true })
 }
 
+// A merge the customer took part in, with what moved and until when it can be undone.
+export interface CustomerMerge {
+  id: number
+  keep_id: number
+  keep_name: string
+  duplicate_id: number
+  duplicate_name: string
+  reason: string
+  moved: Record<string, number>
+  created_by: string
+  created_at: string
+  undo_until: string
+  undone_at: string | null
+  undone_by: string | null
+  undo_reason: string | null
+  can_undo: boolean
+}
+
+export function fetchMerges(id: number): Promise<{ items: CustomerMerge[]; undo_days: number }> {
+  return http.get<{ items: CustomerMerge[]; undo_days: number }>(`/customers/${id}/merges`)
+}
+
+export function undoMerge(mergeId: number, reason: string): Promise<Customer360> {
+  return http.post<Customer360>(`/customer-merges/${mergeId}/undo`, { reason }, { silent: true })
+}
+
 export function fetchCustomer360(id: number): Promise<Customer360> {
   return http.get<Customer360>(`/customers/${id}`)
 }

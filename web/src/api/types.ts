@@ -40,6 +40,8 @@ export type Permission =
   | 'expansion.work'
   | 'outage.plan'
   | 'outage.approve'
+  | 'quality.approve'
+  | 'quality.admin'
 
 export interface SessionUser {
   id: number

@@ -5,6 +5,10 @@ import billingZhCN, { type BillingMessages } from './locales/billing.zh-CN'
 import billingEn from './locales/billing.en'
 import expansionZhCN, { type ExpansionMessages } from './locales/expansion.zh-CN'
 import expansionEn from './locales/expansion.en'
+import outagesZhCN, { type OutagesMessages } from './locales/outages.zh-CN'
+import outagesEn from './locales/outages.en'
+import qualityZhCN, { type QualityMessages } from './locales/quality.zh-CN'
+import qualityEn from './locales/quality.en'
 
 export type AppLocale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'lianxin.locale'
@@ -14,17 +18,22 @@ function initialLocale(): AppLocale {
   return saved === 'en' ? 'en' : 'zh-CN'
 }
 
-// The billing and business-expansion messages live in their own files, merged here under
-// `billing` and `expansion`.
-type AppMessages = MessageSchema & { billing: BillingMessages; expansion: ExpansionMessages }
+// The billing, business-expansion, outage and data-quality messages live in their own files, merged
+// here under `billing`, `expansion`, `outages` and `quality`.
+type AppMessages = MessageSchema & {
+  billing: BillingMessages
+  expansion: ExpansionMessages
+  outages: OutagesMessages
+  quality: QualityMessages
+}
 
 export const i18n = createI18n<[AppMessages], AppLocale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
   messages: {
-    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN },
-    en: { ...en, billing: billingEn, expansion: expansionEn },
+    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN, outages: outagesZhCN, quality: qualityZhCN },
+    en: { ...en, billing: billingEn, expansion: expansionEn, outages: outagesEn, quality: qualityEn },
   },
 })
 

@@ -61,6 +61,12 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.claimsAnalysis', permission: 'claim.read' },
   },
   {
+    path: 'claims/repair-measures',
+    name: 'claims-repair-measures',
+    component: () => import('@/views/claims/repairMeasures.vue'),
+    meta: { title: 'menu.claimsRepair', permission: 'claim.read' },
+  },
+  {
     path: 'claims/admin',
     name: 'claims-admin',
     component: () => import('@/views/claims/admin/index.vue'),
@@ -151,6 +157,60 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'expansion.menu.detail', permission: 'customer.read' },
   },
   {
+    path: 'outages',
+    name: 'outages',
+    component: () => import('@/views/outages/index.vue'),
+    meta: { title: 'outages.menu.plan', permission: 'customer.read' },
+  },
+  {
+    path: 'outages/new',
+    name: 'outage-new',
+    component: () => import('@/views/outages/form.vue'),
+    meta: { title: 'outages.menu.new', permission: 'outage.plan' },
+  },
+  {
+    path: 'outages/:id(\\d+)',
+    name: 'outage-detail',
+    component: () => import('@/views/outages/detail.vue'),
+    meta: { title: 'outages.menu.detail', permission: 'customer.read' },
+  },
+  {
+    path: 'outages/:id(\\d+)/edit',
+    name: 'outage-edit',
+    component: () => import('@/views/outages/form.vue'),
+    meta: { title: 'outages.menu.edit', permission: 'outage.plan' },
+  },
+  {
+    path: 'outages/reliability',
+    name: 'outage-reliability',
+    component: () => import('@/views/outages/reliability.vue'),
+    meta: { title: 'outages.menu.reliability', permission: 'customer.read' },
+  },
+  {
+    path: 'supply-guarantees',
+    name: 'supply-guarantees',
+    component: () => import('@/views/outages/guarantees.vue'),
+    meta: { title: 'outages.menu.guarantees', permission: 'customer.read' },
+  },
+  {
+    path: 'topology',
+    name: 'topology',
+    component: () => import('@/views/topology/index.vue'),
+    meta: { title: 'outages.menu.topology', permission: 'customer.read' },
+  },
+  {
+    path: 'outages/settings',
+    name: 'outage-settings',
+    component: () => import('@/views/outages/settings.vue'),
+    meta: { title: 'outages.menu.settings', permission: ['claim.admin', 'outage.plan', 'outage.approve'] },
+  },
+  {
+    path: 'quality',
+    name: 'quality',
+    component: () => import('@/views/quality/index.vue'),
+    meta: { title: 'quality.menu.title', permission: 'customer.read' },
+  },
+  {
     path: 'calendar/deadline',
     name: 'deadline',
     component: () => import('@/views/calendar/deadline.vue'),
@@ -233,6 +293,7 @@ const homeOrderByRole: Partial<Record<RoleCode, string[]>> = {
   account_manager: ['key-account-home', ...defaultHomeOrder],
   department_handler: ['claims-mine', ...defaultHomeOrder],
   service_dispatcher: ['claims', ...defaultHomeOrder],
+  outage_planner: ['outages', ...defaultHomeOrder],
 }
 
 export function homeRouteName(): string {
@@ -251,6 +312,14 @@ const routes: RouteRecordRaw[] = [
     name: 'login',
     component: () => import('@/views/login/index.vue'),
     meta: { public: true, title: 'login.title' },
+  },
+  {
+    // The customer's confirmation of an outage notice, from the link in the SMS: no login, no
+    // app layout (a phone-sized page).
+    path: '/ack/:token',
+    name: 'outage-ack',
+    component: () => import('@/views/public/ack.vue'),
+    meta: { public: true, title: 'outages.menu.ack' },
   },
   {
     path: '/',
