@@ -108,6 +108,11 @@ void register_routes(http::Router& router, auth::Guard& guard) {
       return ok(bj::object{{"id", id}});
     });
   });
+  router.post("/api/v1/quality/bulk-fix", [g](RouteContext& c) {
+    auto p = g->require(c.request, Permission::customer_write);
+    auto body = body_of(c);
+    return g->db().transaction([&](Connection& conn) { return ok(bulk_fix(conn, p, body, now_millis())); });
+  });
   router.get("/api/v1/quality/scores", [g](RouteContext& c) {
     auto p = g->require(c.request, Permission::customer_read);
     return g->db().read([&](Connection& conn) { return ok(scores(conn, p)); });

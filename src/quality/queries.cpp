@@ -14,6 +14,7 @@
 #include "customers/service.hpp"
 #include "org/tree.hpp"
 #include "quality/rules.hpp"
+#include "quality/store.hpp"
 
 namespace lianxin::quality {
 
@@ -320,6 +321,70 @@ void decide_dismissal(Connection& conn, const auth::Principal& p, std::int64_t f
   else
     conn.execute("UPDATE quality_findings SET status = 'open', dismiss_reason = NULL, dismiss_requested_by = NULL WHERE id = ?", {finding_id});
   audit_finding(conn, p, *approve ? "approve_dismissal" : "reject_dismissal", finding_id, f.org_path, bj::object{{"approve", *approve}});
+}
+
+bj::object bulk_fix(Connection& conn, const auth::Principal& p, const bj::object& body, Millis now) {
+  auth::require_permission(p, auth::Permission::customer_write);
+  Validator v;
+  const std::string rule_code = json::req_string(body, "rule", v, 60);
+  if (!rule_code.empty() && rule_code != "validity.basic_charge_mode" && rule_code != "staleness.key_contacts")
+    v.add("rule", "has no safe bulk fix: fix these records one by one");
+  std::vector<std::int64_t> ids;
+  const auto* list = body.if_contains("finding_ids");
+  if (!list || !list->is_array() || list->as_array().empty()) v.add("finding_ids", "give the findings to fix");
+  else if (list->as_array().size() > 500) v.add("finding_ids", "at most 500 at once");
+  else
+    for (auto& id : list->as_array()) {
+      if (!id.is_int64()) {
+        v.add("finding_ids", "must be an array of ids");
+        break;
+      }
+      ids.push_back(id.as_int64());
+    }
+  v.throw_if_failed("invalid bulk fix");
+  std::int64_t fixed = 0;
+  bj::array skipped;
+  for (std::int64_t id : ids) {
+    auto f = conn.query_one("SELECT f.rule, f.status, f.customer_id, f.account_id, c.org_path, c.manager_id, c.backup_manager_id FROM quality_findings f "
+                            "JOIN customers c ON c.id = f.customer_id WHERE f.id = ?",
+                            {id});
+    auto skip = [&](const char* why) { skipped.push_back(bj::object{{"id", id}, {"reason", why}}); };
+    if (!f || !auth::customer_visible(p, f->str(4), f->opt_i64(5), f->opt_i64(6))) {
+      skip("unknown finding");
+      continue;
+    }
+    if (f->str(0) != rule_code) {
+      skip("another rule");
+      continue;
+    }
+    if (f->str(1) != "open") {
+      skip("not open");
+      continue;
+    }
+    if (rule_code == "validity.basic_charge_mode") {
+      auto a = conn.query_one("SELECT tariff_category FROM accounts WHERE id = ?", {f->i64(3)});
+      if (!a || a->str(0) == "ci_two_part") {
+        skip("a two-part tariff needs its basic-charge mode chosen by a person");
+        continue;
+      }
+      customers::AccountFields fields;
+      fields.basic_charge_mode = std::optional<std::string>("none");
+      customers::update_account(conn, p, f->i64(3), fields);  // audited, re-checked
+    } else {
+      const std::int64_t customer = f->i64(2);
+      const std::int64_t n = conn.execute("UPDATE contacts SET confirmed_at = ?, updated_at = ? WHERE customer_id = ? AND active = 1", {now, now, customer});
+      audit::Entry e;
+      e.action = "confirm_contacts";
+      e.entity = "customer";
+      e.entity_id = std::to_string(customer);
+      e.org_path = f->str(4);
+      e.after_json = json::serialize(bj::object{{"contacts", n}, {"confirmed_at", format_iso_utc(now)}, {"via", "quality bulk fix"}});
+      audit::record(conn, p.actor(), e);
+      recheck_customers(conn, {customer}, now);
+    }
+    ++fixed;
+  }
+  return bj::object{{"fixed", fixed}, {"skipped", std::move(skipped)}};
 }
 
 }  // namespace lianxin::quality

@@ -37,4 +37,13 @@ boost::json::object scores(storage::Connection& conn, const auth::Principal& p);
 void request_dismissal(storage::Connection& conn, const auth::Principal& p, std::int64_t finding_id, const boost::json::object& body, Millis now);
 void decide_dismissal(storage::Connection& conn, const auth::Principal& p, std::int64_t finding_id, const boost::json::object& body, Millis now);
 
+// Bulk fixes where the change needs no judgement, for the given findings of one rule:
+//   validity.basic_charge_mode  an account not on the two-part tariff stops paying a basic charge
+//                               (mode none; two-part accounts need a person to choose the mode);
+//   staleness.key_contacts      the owner confirms the key account's active contacts today (after
+//                               checking them with the customer, e.g. in a round of calls).
+// Each record changes through the archive (audited, re-checked); findings not live, of another rule
+// or not fixable are skipped with the reason. At most 500 at once.
+boost::json::object bulk_fix(storage::Connection& conn, const auth::Principal& p, const boost::json::object& body, Millis now);
+
 }  // namespace lianxin::quality

@@ -245,5 +245,32 @@ TEST_P(Quality, DuplicatesAreMergedWithEveryReferenceAndTheMergeCanBeUndone) {
   EXPECT_TRUE(again) << bj::serialize(found);
 }
 
+TEST_P(Quality, SafeBulkFixes) {
+  auto marketing = as("marketing01");
+  // Two single-part accounts charged a basic charge, and a two-part one without: only the first two are safe.
+  const std::int64_t a1 = value("SELECT MIN(id) FROM accounts WHERE tariff_category = 'ci_single' AND status = 'active'");
+  const std::int64_t a2 = value("SELECT MIN(id) FROM accounts WHERE tariff_category = 'ci_single' AND status = 'active' AND id > ?", {a1});
+  const std::int64_t a3 = value("SELECT MIN(id) FROM accounts WHERE tariff_category = 'ci_two_part' AND status = 'active'");
+  ASSERT_GT(a2, 0);
+  ASSERT_GT(a3, 0);
+  sql("UPDATE accounts SET basic_charge_mode = 'capacity' WHERE id IN (?, ?)", {a1, a2});
+  sql("UPDATE accounts SET basic_charge_mode = 'none' WHERE id = ?", {a3});
+  auto admin = as("admin");
+  ASSERT_EQ(admin.post("/api/v1/quality/runs", bj::object{}).status, 200);
+  bj::array ids;
+  for (auto a : {a1, a2, a3})
+    ids.push_back(value("SELECT id FROM quality_findings WHERE rule = 'validity.basic_charge_mode' AND account_id = ? AND status = 'open'", {a}));
+  ASSERT_GT(ids.at(2).as_int64(), 0);
+  EXPECT_NE(marketing.post("/api/v1/quality/bulk-fix", bj::object{{"rule", "completeness.address"}, {"finding_ids", ids}}).detail("rule"), "");
+  EXPECT_EQ(as("leader01").post("/api/v1/quality/bulk-fix", bj::object{{"rule", "validity.basic_charge_mode"}, {"finding_ids", ids}}).status, 403);
+  auto fixed = marketing.post("/api/v1/quality/bulk-fix", bj::object{{"rule", "validity.basic_charge_mode"}, {"finding_ids", ids}});
+  ASSERT_EQ(fixed.status, 200) << fixed.body;
+  EXPECT_EQ(fixed.json().at("fixed").as_int64(), 2);
+  EXPECT_EQ(fixed.json().at("skipped").as_array().size(), 1u);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM accounts WHERE id IN (?, ?) AND basic_charge_mode = 'none'", {a1, a2}), 2);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM quality_findings WHERE id IN (?, ?) AND status = 'closed'", {ids.at(0).as_int64(), ids.at(1).as_int64()}), 2);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM quality_findings WHERE id = ? AND status = 'open'", {ids.at(2).as_int64()}), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Quality, ::testing::ValuesIn(storage::test_backends("quality_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });

@@ -179,3 +179,10 @@ export interface CustomerQuality extends ListResult<QualityFinding> {
 export function fetchCustomerQuality(customerId: number): Promise<CustomerQuality> {
   return http.get<CustomerQuality>(`/customers/${customerId}/quality`, undefined, { silent: true })
 }
+
+// Rules with a fix that needs no judgement, fixed in bulk by the server.
+export const BULK_FIX_RULES = ['validity.basic_charge_mode', 'staleness.key_contacts'] as const
+
+export function bulkFix(rule: string, findingIds: number[]): Promise<{ fixed: number; skipped: { id: number; reason: string }[] }> {
+  return http.post<{ fixed: number; skipped: { id: number; reason: string }[] }>('/quality/bulk-fix', { rule, finding_ids: findingIds })
+}

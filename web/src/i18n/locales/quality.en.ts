@@ -87,6 +87,13 @@ const qualityEn: QualityMessages = {
   },
 
   list: {
+    bulkFix: 'Fix this page in bulk ({n})',
+    bulkFixTitle: 'Bulk fix',
+    bulkFixConfirm: {
+      'validity.basic_charge_mode': 'The {n} accounts on this page that are not on the two-part tariff will pay no basic charge. Fix them?',
+      'staleness.key_contacts': 'Have you checked the contacts of the {n} key accounts on this page with the customers? Their active contacts will be recorded as confirmed today.',
+    },
+    bulkFixed: '{fixed} fixed, {skipped} skipped',
     mineHint:
       "Findings on the key accounts you manage (primary or backup); for whoever keeps the bureau's archive (import rights) also its other customers. Every edit re-checks the customer at once, and fixed findings close by themselves.",
     allHint: 'Every finding in your scope, the most severe and oldest first.',

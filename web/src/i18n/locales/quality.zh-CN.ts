@@ -87,6 +87,13 @@ const qualityZhCN = {
   },
 
   list: {
+    bulkFix: '批量修复本页（{n}）',
+    bulkFixTitle: '批量修复',
+    bulkFixConfirm: {
+      'validity.basic_charge_mode': '本页 {n} 个非两部制电价的用电户将改为不计收基本电费。确定修复？',
+      'staleness.key_contacts': '确认您已与本页 {n} 个重点客户核实过联系人？系统将把其全部在用联系人的核实日期记为今天。',
+    },
+    bulkFixed: '已修复 {fixed} 项，跳过 {skipped} 项',
     mineHint: '我负责的重点客户（主、备客户经理）的档案问题；有数据导入权限的档案管理人员还包括本单位的非重点客户。修改档案后立即重新检查，已整改的问题自动关闭。',
     allHint: '当前权限范围内的全部档案问题，严重的、发现早的在前。',
     fix: '去修改',
