@@ -272,5 +272,65 @@ TEST_P(Quality, SafeBulkFixes) {
   EXPECT_EQ(value("SELECT COUNT(*) FROM quality_findings WHERE id = ? AND status = 'open'", {ids.at(2).as_int64()}), 1);
 }
 
+// Every rule the database can hold a breach of (foreign keys rule out unknown industries, lines and
+// transformer areas: those are covered by the pure tests), one customer each, against a clean one.
+TEST_P(Quality, EveryRuleFindsItsBreachAndNothingElse) {
+  auto admin = as("admin");
+  std::vector<std::int64_t> plain, key;
+  db().read([&](storage::Connection& conn) {
+    for (auto& r : conn.query("SELECT c.id FROM customers c WHERE c.is_key_account = 0 AND c.is_group = 0 AND c.status = 'active' AND c.group_id IS NULL "
+                              "AND c.credit_code IS NOT NULL AND c.industry_code IS NOT NULL AND c.id > 100 "
+                              "AND (SELECT COUNT(*) FROM accounts a WHERE a.customer_id = c.id) = 1 "
+                              "AND (SELECT COUNT(*) FROM contacts k WHERE k.customer_id = c.id AND k.active = 1) >= 1 ORDER BY c.id LIMIT 16"))
+      plain.push_back(r.i64(0));
+    for (auto& r : conn.query("SELECT id FROM customers WHERE is_key_account = 1 AND status = 'active' AND manager_id IS NOT NULL AND id > 100 "
+                              "ORDER BY id LIMIT 4"))
+      key.push_back(r.i64(0));
+    return 0;
+  });
+  ASSERT_EQ(plain.size(), 16u);
+  ASSERT_EQ(key.size(), 4u);
+  const std::string acct = "(SELECT id FROM accounts WHERE customer_id = ?)";
+  const std::string contact = "(SELECT MIN(id) FROM contacts WHERE customer_id = ? AND active = 1)";
+  // Plain customers 0..9 each break one rule; 15 stays as it is (its findings are compared below).
+  sql("UPDATE customers SET credit_code = NULL WHERE id = ?", {plain[0]});
+  sql("UPDATE customers SET industry_code = NULL WHERE id = ?", {plain[1]});
+  sql("UPDATE customers SET address = '' WHERE id = ?", {plain[2]});
+  sql("UPDATE accounts SET voltage_level = '' WHERE id = " + acct, {plain[3]});
+  sql("UPDATE accounts SET contract_capacity_kva = 0, tariff_category = 'ci_single', basic_charge_mode = 'none' WHERE id = " + acct, {plain[4]});
+  sql("UPDATE accounts SET line_id = NULL, transformer_area_id = NULL, section_id = NULL WHERE id = " + acct, {plain[5]});
+  sql("UPDATE accounts SET voltage_level = '0.38kV', transformer_area_id = NULL, line_id = (SELECT MIN(id) FROM lines) WHERE id = " + acct, {plain[6]});
+  sql("UPDATE contacts SET mobile = NULL WHERE id = " + contact, {plain[7]});
+  sql("UPDATE contacts SET mobile = '12345' WHERE id = " + contact, {plain[8]});
+  sql("UPDATE contacts SET email = 'not-an-email' WHERE id = " + contact, {plain[9]});
+  sql("UPDATE customers SET credit_code = substr(credit_code, 1, 17) || CASE substr(credit_code, 18, 1) WHEN '0' THEN '1' ELSE '0' END WHERE id = ?",
+      {plain[10]});
+  sql("UPDATE accounts SET tariff_category = 'ci_two_part', basic_charge_mode = 'capacity', contract_capacity_kva = 80 WHERE id = " + acct, {plain[11]});
+  // A credit code written in lower case on another record: the same code twice.
+  sql("UPDATE customers SET credit_code = lower((SELECT credit_code FROM customers WHERE id = ?)) WHERE id = ?", {plain[13], plain[12]});
+  sql("UPDATE customers SET annual_kwh = 1e13 WHERE id = ?", {plain[14]});
+  sql("UPDATE customers SET manager_id = NULL WHERE id = ?", {key[0]});
+  sql("UPDATE contacts SET notice_types = 'bill' WHERE customer_id = ?", {key[1]});
+  sql("UPDATE contacts SET confirmed_at = 1000 WHERE customer_id = ?", {key[2]});
+  sql("UPDATE customers SET importance_class = 'first' WHERE id = ?", {key[3]});
+  sql("UPDATE accounts SET supply_sources = 1, emergency_power = 0 WHERE customer_id = ?", {key[3]});
+  sql("DELETE FROM account_sources WHERE account_id IN (SELECT id FROM accounts WHERE customer_id = ?)", {key[3]});
+  ASSERT_EQ(admin.post("/api/v1/quality/runs", bj::object{}).status, 200);
+  auto rules = [&](std::int64_t customer) { return rules_of(admin.get("/api/v1/quality/findings?page_size=100&customer_id=" + std::to_string(customer)).json()); };
+  const std::vector<std::pair<std::int64_t, std::string>> expected{
+      {plain[0], "completeness.credit_code"},   {plain[1], "completeness.industry"},      {plain[2], "completeness.address"},
+      {plain[3], "completeness.voltage_level"}, {plain[4], "completeness.capacity"},      {plain[5], "completeness.supply_line"},
+      {plain[6], "completeness.transformer_area"}, {plain[7], "completeness.contact_mobile"}, {plain[8], "validity.mobile"},
+      {plain[9], "validity.email"},             {plain[10], "validity.credit_code"},      {plain[11], "validity.tariff_capacity"},
+      {plain[12], "duplicates.credit_code"},    {plain[13], "duplicates.credit_code"},    {plain[14], "anomalies.consumption"},
+      {key[0], "completeness.key_manager"},     {key[1], "completeness.key_outage_contact"}, {key[2], "staleness.key_contacts"},
+      {key[3], "grid.sources"},                 {key[3], "grid.emergency_power"}};
+  const auto control = rules(plain[15]);
+  for (auto& [customer, rule] : expected) {
+    EXPECT_TRUE(rules(customer).count(rule)) << rule << " on customer " << customer;
+    EXPECT_FALSE(control.count(rule)) << rule << " on the clean customer";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Quality, ::testing::ValuesIn(storage::test_backends("quality_test")),
                          [](const auto& info) { return storage::backend_label(info.param); });
