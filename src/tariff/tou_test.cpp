@@ -1,0 +1,60 @@
+#include "tariff/tou.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lianxin::tariff {
+
+namespace {
+int at(int hour, int minute = 0) { return hour * 60 + minute; }
+}  // namespace
+
+TEST(TouSchedules, Guangdong2021) {
+  const auto gd = guangdong_2021();
+  EXPECT_TRUE(schedule_problems(gd).empty());
+  EXPECT_EQ(period_at(gd, 3, at(10, 30)), TouPeriod::peak);
+  EXPECT_EQ(period_at(gd, 3, at(12)), TouPeriod::flat);
+  EXPECT_EQ(period_at(gd, 3, at(9)), TouPeriod::flat);
+  EXPECT_EQ(period_at(gd, 3, at(3)), TouPeriod::valley);
+  EXPECT_EQ(period_at(gd, 3, at(18, 45)), TouPeriod::peak);
+  EXPECT_EQ(period_at(gd, 3, at(19)), TouPeriod::flat);
+  EXPECT_EQ(period_at(gd, 7, at(11, 30)), TouPeriod::sharp);  // July: 尖峰 11–12 and 15–17
+  EXPECT_EQ(period_at(gd, 7, at(16)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(gd, 7, at(10, 15)), TouPeriod::peak);
+  EXPECT_EQ(period_at(gd, 10, at(11, 30)), TouPeriod::peak);  // October: no 尖峰
+  // 7 h peak, 8 h valley, 9 h flat a day outside the summer.
+  int minutes[5] = {};
+  for (int m = 0; m < 1440; ++m) ++minutes[static_cast<int>(period_at(gd, 4, m))];
+  EXPECT_EQ(minutes[static_cast<int>(TouPeriod::peak)], 7 * 60);
+  EXPECT_EQ(minutes[static_cast<int>(TouPeriod::valley)], 8 * 60);
+  EXPECT_EQ(minutes[static_cast<int>(TouPeriod::flat)], 9 * 60);
+  EXPECT_EQ(gd.sharp_ratio, 2125);
+}
+
+TEST(TouSchedules, Jiangxi2025) {
+  const auto jx = jiangxi_2025();
+  EXPECT_TRUE(schedule_problems(jx).empty());
+  EXPECT_EQ(period_at(jx, 1, at(19)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(jx, 1, at(20, 30)), TouPeriod::peak);
+  EXPECT_EQ(period_at(jx, 1, at(5)), TouPeriod::valley);
+  EXPECT_EQ(period_at(jx, 2, at(17)), TouPeriod::peak);
+  EXPECT_EQ(period_at(jx, 7, at(21)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(jx, 9, at(21)), TouPeriod::peak);  // no 尖峰 in September
+  EXPECT_EQ(period_at(jx, 7, at(12, 30)), TouPeriod::deep);
+  EXPECT_EQ(period_at(jx, 7, at(11, 45)), TouPeriod::valley);
+  EXPECT_EQ(period_at(jx, 4, at(13)), TouPeriod::deep);
+  EXPECT_EQ(period_at(jx, 4, at(15)), TouPeriod::flat);
+  EXPECT_EQ(period_at(jx, 4, at(0, 30)), TouPeriod::flat);  // valley only 1–5 outside winter
+}
+
+TEST(TouSchedules, BadSchedulesAreRefused) {
+  TouSchedule s;
+  s.bands = {{months_mask({1}), 600, 720, TouPeriod::peak}, {months_mask({1}), 700, 800, TouPeriod::valley}, {0, 0, 10, TouPeriod::peak},
+             {months_mask({2}), 900, 800, TouPeriod::peak}};
+  const auto problems = schedule_problems(s);
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_NE(problems[0].find("overlaps band 1"), std::string::npos);
+  EXPECT_NE(problems[1].find("months"), std::string::npos);
+  EXPECT_NE(problems[2].find("within the day"), std::string::npos);
+}
+
+}  // namespace lianxin::tariff
