@@ -29,8 +29,6 @@ const char* const kWorks[] = {"更换柱上开关", "线路消缺及树障清理
                               "新用户接入工程", "环网柜检修"};
 const char* const kRequesters[] = {"maintenance", "construction", "expansion", "maintenance", "dispatch", "maintenance"};
 
-std::int64_t id_of(const bj::object& detail) { return detail.at("id").as_int64(); }
-
 }  // namespace
 
 void seed_demo_outages(storage::Database& db, std::uint64_t seed, int count) {

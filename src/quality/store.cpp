@@ -31,11 +31,7 @@ int int_setting(Connection& conn, const char* key, int fallback) {
   return fallback;
 }
 
-// The rules each kind of run evaluates (and so may close).
-const std::set<std::string>& set_rules_of_recheck() {
-  static const std::set<std::string> s{"duplicates.credit_code", "duplicates.mobile"};
-  return s;
-}
+// The rules only the full pass evaluates (and so may close): outliers need every peer.
 const std::set<std::string>& full_only_rules() {
   static const std::set<std::string> s{"anomalies.capacity", "anomalies.consumption"};
   return s;
