@@ -84,7 +84,7 @@ BasicCharge basic_charge(const BasicChargeInput& in, const BasicChargeRules& rul
       fen = in.max_demand_kw * price;
     } else {
       double contract = in.contract_demand_kw;
-      const double floor = rules.min_contract_ratio * in.capacity_kva;
+      const double floor = rules.min_contract_ratio * (in.capacity_kva + in.motor_kva);
       if (contract < floor) {
         contract = floor;
         out.floor_applied = true;

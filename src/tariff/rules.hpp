@@ -40,7 +40,8 @@ enum class BasicMode { capacity, contract_demand, actual_demand };
 
 struct BasicChargeInput {
   BasicMode mode = BasicMode::capacity;
-  double capacity_kva = 0;          // transformers in service (plus high-voltage motors, for the 40 % floor)
+  double capacity_kva = 0;          // transformers in service (contract capacity)
+  double motor_kva = 0;             // high-voltage motors not fed by them: counted in the 40 % floor
   double contract_demand_kw = 0;    // 合同最大需量 (contract_demand)
   double max_demand_kw = 0;         // the month's actual maximum demand
   double month_kwh = 0;             // for the ≥ 260 kWh/kVA demand discount

@@ -55,7 +55,7 @@ std::vector<std::string> schedule_problems(const TouSchedule& s) {
 
 TouSchedule guangdong_2021() {
   TouSchedule s;
-  s.code = "GD-2021";
+  s.code = "guangdong_2021";
   s.name = "广东省分时电价（粤发改价格〔2021〕331号）";
   s.source = "rules_cn §8.1 [V]";
   s.bands = {{kAllMonths, h(10), h(12), TouPeriod::peak},
@@ -72,13 +72,14 @@ TouSchedule guangdong_2021() {
 
 TouSchedule jiangxi_2025() {
   TouSchedule s;
-  s.code = "JX-2025";
+  s.code = "jiangxi_2025";
   s.name = "江西省分时电价（赣发改价管〔2025〕463号）";
   s.source = "rules_cn §8.2 [S]";
   const auto jan_dec = months_mask({1, 12});
   const auto feb = months_mask({2});
   const auto summer = months_mask({7, 8, 9});
   const auto rest = months_mask({3, 4, 5, 6, 10, 11});
+  const auto except_jan_feb_dec = static_cast<std::uint16_t>(summer | rest);
   s.bands = {{jan_dec, h(9), h(12), TouPeriod::peak},
              {jan_dec, h(18), h(21), TouPeriod::peak},
              {jan_dec, h(18), h(20), TouPeriod::sharp},
@@ -87,14 +88,35 @@ TouSchedule jiangxi_2025() {
              {feb, h(0), h(6), TouPeriod::valley},
              {summer, h(17), h(23), TouPeriod::peak},
              {months_mask({7, 8}), h(20, 30), h(22, 30), TouPeriod::sharp},
-             {summer | rest, h(1), h(5), TouPeriod::valley},
-             {summer | rest, h(11, 30), h(14, 30), TouPeriod::valley},
-             {summer | rest, h(12), h(14), TouPeriod::deep},
+             {except_jan_feb_dec, h(1), h(5), TouPeriod::valley},
+             {except_jan_feb_dec, h(11, 30), h(14, 30), TouPeriod::valley},
+             {except_jan_feb_dec, h(12), h(14), TouPeriod::deep},
              {rest, h(16), h(22), TouPeriod::peak}};
   s.peak_ratio = 1600;
   s.valley_ratio = 400;
   s.deep_ratio = 300;
   s.sharp_ratio = 1800;
+  return s;
+}
+
+TouSchedule hubei_2024() {
+  TouSchedule s;
+  s.code = "hubei_2024";
+  s.name = "湖北省分时电价（鄂发改价管〔2024〕77号）";
+  s.source = "rules_cn §8.4 [S]";
+  const auto summer = months_mask({7, 8});
+  const auto rest = static_cast<std::uint16_t>(kAllMonths & ~summer);
+  s.bands = {{summer, h(20), h(22), TouPeriod::sharp},
+             {rest, h(18), h(20), TouPeriod::sharp},
+             {summer, h(16), h(20), TouPeriod::peak},
+             {summer, h(22), h(24), TouPeriod::peak},
+             {rest, h(16), h(18), TouPeriod::peak},
+             {rest, h(20), h(24), TouPeriod::peak},
+             {kAllMonths, h(0), h(6), TouPeriod::valley},
+             {kAllMonths, h(12), h(14), TouPeriod::valley}};
+  s.sharp_ratio = 2000;
+  s.peak_ratio = 1495;  // the January 2026 table implies 1.495; the document rounds to 1.5
+  s.valley_ratio = 450;
   return s;
 }
 

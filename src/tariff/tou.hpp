@@ -38,5 +38,7 @@ std::vector<std::string> schedule_problems(const TouSchedule& s);
 
 TouSchedule guangdong_2021();
 TouSchedule jiangxi_2025();
+// Hubei 鄂发改价管〔2024〕77号 as quoted with the January 2026 table (rules_cn §8.4 [S]).
+TouSchedule hubei_2024();
 
 }  // namespace lianxin::tariff

@@ -57,4 +57,30 @@ TEST(TouSchedules, BadSchedulesAreRefused) {
   EXPECT_NE(problems[2].find("within the day"), std::string::npos);
 }
 
+// rules_cn §8.4: Hubei 尖峰 Jul–Aug 20–22, else 18–20; 高峰 Jul–Aug 16–20 and 22–24, else 16–18
+// and 20–24; 平 6–12 and 14–16; 谷 0–6 and 12–14.
+TEST(TouSchedules, Hubei2024) {
+  const auto hb = hubei_2024();
+  EXPECT_TRUE(schedule_problems(hb).empty());
+  EXPECT_EQ(period_at(hb, 7, at(21)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(hb, 7, at(19)), TouPeriod::peak);
+  EXPECT_EQ(period_at(hb, 7, at(23, 45)), TouPeriod::peak);
+  EXPECT_EQ(period_at(hb, 1, at(19)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(hb, 1, at(21)), TouPeriod::peak);
+  EXPECT_EQ(period_at(hb, 1, at(17)), TouPeriod::peak);
+  EXPECT_EQ(period_at(hb, 1, at(13)), TouPeriod::valley);
+  EXPECT_EQ(period_at(hb, 1, at(5, 45)), TouPeriod::valley);
+  EXPECT_EQ(period_at(hb, 1, at(6)), TouPeriod::flat);
+  EXPECT_EQ(period_at(hb, 1, at(15)), TouPeriod::flat);
+  // Every month: 2 h sharp, 6 h peak, 8 h flat, 8 h valley.
+  for (int month = 1; month <= 12; ++month) {
+    int minutes[5] = {};
+    for (int m = 0; m < 1440; ++m) ++minutes[static_cast<int>(period_at(hb, month, m))];
+    EXPECT_EQ(minutes[static_cast<int>(TouPeriod::sharp)], 120) << month;
+    EXPECT_EQ(minutes[static_cast<int>(TouPeriod::peak)], 360) << month;
+    EXPECT_EQ(minutes[static_cast<int>(TouPeriod::flat)], 480) << month;
+    EXPECT_EQ(minutes[static_cast<int>(TouPeriod::valley)], 480) << month;
+  }
+}
+
 }  // namespace lianxin::tariff
