@@ -13,6 +13,8 @@
 #include "outages/notices.hpp"
 #include "quality/api.hpp"
 #include "quality/store.hpp"
+#include "curves/api.hpp"
+#include "tariff/api.hpp"
 #include "jobs/scheduler.hpp"
 #include "keyaccounts/service.hpp"
 #include "keyaccounts/api.hpp"
@@ -64,6 +66,8 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   expansion::register_routes(router, *impl_->guard);
   outages::register_routes(router, *impl_->guard);
   quality::register_routes(router, *impl_->guard);
+  tariff::register_routes(router, *impl_->guard);
+  curves::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;

@@ -47,6 +47,10 @@ enum class Permission {
   outage_approve,      // approve outages, also over lead-time shortfalls with a justification (a leader)
   quality_approve,     // approve that a data-quality finding is not a defect (not the one who asked)
   quality_admin,       // switch data-quality rules on and off, run the full pass now
+  tariff_admin,        // tariff tables, time-of-use schedules and the tariff settings
+  curve_import,        // import 15-minute load curves from the metering system (用电信息采集)
+  analysis_review,     // review electricity-use anomalies and decide on usage advice (the account manager)
+  analysis_confirm,    // confirm theft (窃电) and record the back-billing (用电检查, marketing)
 };
 
 // Who is acting, for the audit log and the timeline.

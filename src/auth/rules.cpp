@@ -65,6 +65,10 @@ const char* permission_code(Permission p) {
     case Permission::outage_approve: return "outage.approve";
     case Permission::quality_approve: return "quality.approve";
     case Permission::quality_admin: return "quality.admin";
+    case Permission::tariff_admin: return "tariff.admin";
+    case Permission::curve_import: return "curve.import";
+    case Permission::analysis_review: return "analysis.review";
+    case Permission::analysis_confirm: return "analysis.confirm";
   }
   return "";
 }
@@ -76,7 +80,8 @@ const std::vector<Permission>& permissions_of(Role role) {
       P::interaction_write, P::user_admin, P::org_admin, P::apikey_admin, P::audit_read, P::reference_read,
       P::claim_read, P::claim_intake, P::claim_dispatch, P::claim_handle, P::claim_callback, P::claim_admin,
       P::keyaccount_review, P::keyaccount_approve, P::keyaccount_manage, P::keyaccount_service, P::programme_signoff,
-      P::bill_import, P::expansion_work, P::outage_plan, P::outage_approve, P::quality_approve, P::quality_admin};
+      P::bill_import, P::expansion_work, P::outage_plan, P::outage_approve, P::quality_approve, P::quality_admin,
+      P::tariff_admin, P::curve_import, P::analysis_review, P::analysis_confirm};
   static const std::vector<P> leader = {P::customer_read, P::customer_export, P::interaction_write, P::reference_read,
                                         P::claim_read, P::claim_dispatch, P::keyaccount_approve, P::keyaccount_service,
                                         P::programme_signoff, P::outage_approve, P::quality_approve};
@@ -84,10 +89,11 @@ const std::vector<Permission>& permissions_of(Role role) {
                                            P::customer_merge, P::interaction_write, P::reference_read, P::claim_read,
                                            P::claim_intake, P::claim_dispatch, P::claim_callback, P::claim_admin,
                                            P::keyaccount_review, P::keyaccount_manage, P::keyaccount_service,
-                                           P::bill_import, P::expansion_work, P::quality_approve};
+                                           P::bill_import, P::expansion_work, P::quality_approve, P::tariff_admin,
+                                           P::curve_import, P::analysis_review, P::analysis_confirm};
   static const std::vector<P> manager = {P::customer_read, P::customer_write, P::customer_export, P::interaction_write,
                                          P::reference_read, P::claim_read, P::claim_intake, P::claim_handle,
-                                         P::keyaccount_service, P::expansion_work};
+                                         P::keyaccount_service, P::expansion_work, P::analysis_review};
   static const std::vector<P> dispatcher = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,
                                             P::claim_intake, P::claim_dispatch, P::claim_callback};
   static const std::vector<P> handler = {P::customer_read, P::interaction_write, P::reference_read, P::claim_read,

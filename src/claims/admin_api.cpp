@@ -433,14 +433,17 @@ Response list_settings(auth::Guard& g, RouteContext& ctx) {
 }
 
 Response update_setting(auth::Guard& g, RouteContext& ctx) {
-  auto p = g.require(ctx.request, Permission::claim_admin);
+  auto p = g.require(ctx.request, Permission::reference_read);
   const std::string key = ctx.param("key");
   auto body = json::parse_object(ctx.request.body);
   return g.db().transaction([&](Connection& conn) {
     auto row = conn.query_one("SELECT key, value, value_type, module, source, verification, updated_at FROM settings WHERE key = ?", {key});
     if (!row) throw_not_found("setting");
-    // Claims, outage and data-quality settings are edited here; key-account settings have their own route.
-    if (row->str(3) != "claims" && row->str(3) != "outages" && row->str(3) != "quality") throw AppError(ErrorCode::forbidden, "this setting belongs to another module");
+    // Claims, outage, data-quality and tariff settings are edited here; key-account settings have their own route.
+    const std::string module = row->str(3);
+    if (module != "claims" && module != "outages" && module != "quality" && module != "tariff")
+      throw AppError(ErrorCode::forbidden, "this setting belongs to another module");
+    auth::require_permission(p, module == "tariff" ? Permission::tariff_admin : Permission::claim_admin);
     require_rule_scope(conn, p, std::nullopt);  // settings apply company-wide
     Validator v;
     std::string value = json::opt_string(body, "value", v, 500).value_or("");
@@ -462,6 +465,8 @@ Response update_setting(auth::Guard& g, RouteContext& ctx) {
     }
     if (key == "claims.rule_set" && !conn.query_one("SELECT 1 FROM sla_policies WHERE rule_set = ? AND enabled = 1", {value}))
       v.add("value", "no enabled SLA policy has this rule-set");
+    if (key == "tariff.province" && !conn.query_one("SELECT 1 FROM tariff_tables WHERE province = ?", {value}))
+      v.add("value", "no tariff table is stored for this province");
     if (key == "claims.escalation_max_level" && v.ok() && std::stoll(value) > 10) v.add("value", "at most 10 levels");
     v.throw_if_failed();
     auto before = setting_json(*row);

@@ -86,19 +86,19 @@ std::vector<FieldIssue> table_problems(const TariffTable& t, const std::vector<T
     if (r.voltage_levels.empty()) add(at + "voltage_levels", "请填写电压等级");
     for (const std::string& v : r.voltage_levels)
       if (!seen.insert({r.category, v}).second) add(at + "voltage_levels", "用电类别与电压等级 " + v + " 重复");
-    if (r.energy_uyuan <= 0) add(at + "energy_uyuan", "不分时电度电价须大于零");
-    if (r.funds_uyuan < 0 || r.funds_uyuan > r.energy_uyuan) add(at + "funds_uyuan", "政府性基金及附加应在 0 与电度电价之间");
+    if (r.energy_uyuan <= 0) add(at + "energy_price", "不分时电度电价须大于零");
+    if (r.funds_uyuan < 0 || r.funds_uyuan > r.energy_uyuan) add(at + "funds_price", "政府性基金及附加应在 0 与电度电价之间");
     if (t.schedule) {
       for (TouPeriod p : kPeriods) {
         const auto& price = r.period_uyuan[period_index(p)];
         if (used[period_index(p)] && !price)
-          add(at + tou_period_code(p) + "_uyuan", std::string("分时时段含") + period_zh(p) + "，缺少" + period_zh(p) + "电价");
-        if (price && *price <= 0) add(at + tou_period_code(p) + "_uyuan", std::string(period_zh(p)) + "电价须大于零");
+          add(at + tou_period_code(p) + "_price", std::string("分时时段含") + period_zh(p) + "，缺少" + period_zh(p) + "电价");
+        if (price && *price <= 0) add(at + tou_period_code(p) + "_price", std::string(period_zh(p)) + "电价须大于零");
       }
     }
     if (r.two_part()) {
-      if (!r.demand_fen || *r.demand_fen <= 0) add(at + "demand_fen", "两部制电价缺少需量电价");
-      if (!r.capacity_fen || *r.capacity_fen <= 0) add(at + "capacity_fen", "两部制电价缺少容量电价");
+      if (!r.demand_fen || *r.demand_fen <= 0) add(at + "demand_price", "两部制电价缺少需量电价");
+      if (!r.capacity_fen || *r.capacity_fen <= 0) add(at + "capacity_price", "两部制电价缺少容量电价");
     }
   }
   return issues;

@@ -77,12 +77,12 @@ TEST(TariffTable, MissingPeriodIsRefused) {
   t.rates[0].period_uyuan[period_index(TouPeriod::sharp)].reset();
   const auto issues = table_problems(t, {});
   ASSERT_EQ(issues.size(), 1u);
-  EXPECT_EQ(issues[0].field, "rates[0].sharp_uyuan");
+  EXPECT_EQ(issues[0].field, "rates[0].sharp_price");
   EXPECT_NE(issues[0].message.find("尖峰"), std::string::npos);
   // A deep-valley price is not needed by Hubei's periods, but Jiangxi's use it.
   t = hubei_table();
   t.schedule = jiangxi_2025();
-  EXPECT_TRUE(has_issue(table_problems(t, {}), "rates[0].deep_uyuan"));
+  EXPECT_TRUE(has_issue(table_problems(t, {}), "rates[0].deep_price"));
 }
 
 TEST(TariffTable, OverlappingValidityIsRefused) {
@@ -115,7 +115,7 @@ TEST(TariffTable, BadFieldsAreNamed) {
   t.rates.push_back(hubei_two_part_10kv());
   const auto issues = table_problems(t, {});
   EXPECT_TRUE(has_issue(issues, "valid_from"));
-  EXPECT_TRUE(has_issue(issues, "rates[0].demand_fen"));
+  EXPECT_TRUE(has_issue(issues, "rates[0].demand_price"));
   EXPECT_TRUE(has_issue(issues, "rates[1].voltage_levels"));  // 10 kV two-part twice
   t = hubei_table();
   t.valid_to = "2025-12-31";

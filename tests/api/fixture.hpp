@@ -11,6 +11,7 @@
 #include "client.hpp"
 #include "app/wiring.hpp"
 #include "spdlog/spdlog.h"
+#include "storage/db.hpp"
 
 namespace lianxin::testing {
 
@@ -66,6 +67,30 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     return c;
   }
   unsigned short port = 0;
+};
+
+// A test on one backend with the running server itself at hand (for looking into the database),
+// an administrator's client, logins, and a scalar query helper.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    running = &server_for(GetParam());
+    admin = std::make_unique<Client>(as("admin"));
+  }
+  Client as(const std::string& user) {
+    Client c(running->port);
+    auto r = c.login(user, kPassword);
+    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
+    return c;
+  }
+  std::int64_t value(const std::string& q, const storage::Params& params = {}) {
+    return running->instance->db().read([&](storage::Connection& conn) { return conn.query_i64(q, params); });
+  }
+  HttpResult put(Client& c, const std::string& target, const boost::json::value& body) {
+    return c.request("PUT", target, boost::json::serialize(body));
+  }
+  Running* running = nullptr;
+  std::unique_ptr<Client> admin;
 };
 
 }  // namespace lianxin::testing
