@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   nodejs npm chromium fonts-noto-cjk wrk curl python3
   python3-aiosmtpd  # the local SMTP server of the notification tests (src/notify)
+  python3-pandas  # the pandas baseline of the basic-charge optimisation benchmark (bench/)
   poppler-utils poppler-data  # pdftotext (with the Adobe-GB1 CMaps) reads back the PDF statements in tests
 )
 missing=()

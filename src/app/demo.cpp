@@ -350,6 +350,7 @@ void seed_demo(storage::Database& db, const DemoOptions& o) {
   seed_demo_expansion(db, o.seed, o.expansion);
   seed_demo_outages(db, o.seed, o.outages);
   if (o.quality_defects) seed_demo_quality(db, o.seed);
+  if (o.analysis) seed_demo_analysis(db, o.seed);
 }
 
 std::optional<auth::Principal> demo_admin(storage::Database& db) {

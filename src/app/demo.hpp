@@ -18,6 +18,7 @@ struct DemoOptions {
   int expansion = 240;      // business-expansion applications of the last ten months (API tests start without)
   int outages = 24;         // outages of the last six months and the coming weeks (API tests start without)
   bool quality_defects = true;  // legacy defects in the archive and the first data-quality pass (API tests start without)
+  bool analysis = true;  // tariff tables for the bill months, load curves, anomalies and advice (API tests start without)
   std::string password = "Lianxin@2026";
 };
 
@@ -45,6 +46,11 @@ void seed_demo_outages(storage::Database& db, std::uint64_t seed, int count);
 // Legacy defects in the archive (missing, malformed, stale, duplicated, far-off values), then the
 // first full data-quality pass (up to 200,000 customers; larger archives wait for the nightly pass).
 void seed_demo_quality(storage::Database& db, std::uint64_t seed);
+
+// Tariff tables in force for every month of the demo bills, contract demands, three months of load
+// curves of the key accounts' two-part accounts, a few sudden drops and the anomaly scan, and the
+// advice of every key account (one accepted into a usage plan).
+void seed_demo_analysis(storage::Database& db, std::uint64_t seed);
 
 // The seeded administrator as the principal the demo works as ("demo" in the audit log), with the
 // whole company in scope; nullopt before the demo org exists.

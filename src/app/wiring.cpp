@@ -13,6 +13,9 @@
 #include "outages/notices.hpp"
 #include "quality/api.hpp"
 #include "quality/store.hpp"
+#include "analysis/api.hpp"
+#include "analysis/report.hpp"
+#include "analysis/store.hpp"
 #include "curves/api.hpp"
 #include "tariff/api.hpp"
 #include "jobs/scheduler.hpp"
@@ -68,6 +71,7 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   quality::register_routes(router, *impl_->guard);
   tariff::register_routes(router, *impl_->guard);
   curves::register_routes(router, *impl_->guard);
+  analysis::register_routes(router, *impl_->guard);
   impl_->imports = customers::register_import_routes(router, *impl_->guard);
   notify::set_link_base(config.public_url);
   jobs::SchedulerOptions job_options;
@@ -80,6 +84,11 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   job_options.tasks.push_back({"outage_confirmations", 60 * 1000, outages::sweep_ack_followups});
   // Data quality: the nightly full pass (checked every ten minutes, runs once a day).
   job_options.tasks.push_back({"quality_nightly", 10 * 60 * 1000, quality::nightly});
+  // Electricity-use analysis: queued report batches, a chunk every five seconds; the anomaly scan
+  // once a day (idempotent: a finding is opened once, its notice sent once).
+  job_options.tasks.push_back({"analysis_reports", 5 * 1000, [](storage::Connection& conn, Millis now) { return analysis::run_report_batches(conn, now); }});
+  job_options.tasks.push_back({"analysis_anomalies", 24 * 60 * 60 * 1000,
+                               [](storage::Connection& conn, Millis now) { return static_cast<int>(analysis::scan_anomalies(conn, now).opened); }});
   impl_->scheduler = std::make_unique<jobs::Scheduler>(*impl_->db, clocks::Handlers{{"claim", claims::on_clock_fired}, {"expansion", expansion::on_clock_fired}},
                                                        job_options);
   http::ServerOptions server_options;

@@ -265,9 +265,24 @@ std::string encode_month(const std::vector<float>& kw, int days) {
   // of the k-th to the one before. Without gaps (the usual month) the loop has no branch.
   std::uint64_t* zig = encode_scratch.zig;
   std::uint32_t* run_lengths = encode_scratch.run_lengths;
-  const double scale = kScale[kDecimals];
   const Scan checked = scan(kw.data(), n);
   if (!(checked.largest <= kMaxAbsKw)) throw std::invalid_argument("encode_month: reading infinite or out of range");
+  // Readings exported with fewer decimals (metering exports often carry two) are stored at that
+  // precision: the same values in fewer bits.
+  int decimals = kDecimals;
+  {
+    std::int64_t rest10 = 0, rest100 = 0, rest1000 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = kw[i];
+      if (v != v) continue;
+      const std::int64_t q = quantise(v, kScale[kDecimals]);
+      rest10 |= q % 10;
+      rest100 |= q % 100;
+      rest1000 |= q % 1000;
+    }
+    decimals = rest1000 == 0 ? 0 : rest100 == 0 ? 1 : rest10 == 0 ? 2 : 3;
+  }
+  const double scale = kScale[decimals];
   std::size_t present = n, run_count = 0;
   std::int64_t previous = 0;
   if (!checked.missing) {
@@ -302,7 +317,7 @@ std::string encode_month(const std::vector<float>& kw, int days) {
   *out++ = kMagic1;
   *out++ = kCodecVersion;
   *out++ = static_cast<unsigned char>(days);
-  *out++ = kDecimals;
+  *out++ = static_cast<unsigned char>(decimals);
   if (present == n) {
     *out++ = all_present;
   } else if (present == 0) {

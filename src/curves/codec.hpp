@@ -7,7 +7,8 @@
 //   0  'L' 'C'       magic
 //   2  1             version
 //   3  days          1–31; the month has days × 96 slots
-//   4  decimals      values are stored as integers of 10^-decimals kW; the encoder writes 3 (0.001 kW)
+//   4  decimals      values are stored as integers of 10^-decimals kW: 3 (0.001 kW), or fewer when
+//                    every reading of the month has fewer (an export with two decimals: 2)
 //   5  presence      0 = every slot has a reading, 1 = none has, 2 = runs follow:
 //                    varint count, then that many varint run lengths alternating present, missing,
 //                    present, … starting with present (only the first run may be 0); they sum to

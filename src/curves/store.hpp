@@ -4,6 +4,8 @@
 // column), one blob per account-month merged day by day with what is already stored, the quality
 // flags and summary figures beside it; and the reads of an account's months.
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,12 +38,25 @@ inline constexpr std::size_t kMaxListedFlags = 200;
 // `default_account` is the 户号 of a file without an account column. Throws validation_failed whose
 // message names the file and whose issues carry row and column, and writes nothing, when anything
 // is wrong.
-ImportSummary import_file(storage::Connection& conn, const auth::Principal& p, const std::string& file_name, std::string_view bytes,
+ImportSummary import_file(storage::Connection& conn, const auth::Principal& p, const std::string& file_name, const std::string& bytes,
                           const std::string& default_account, Millis now);
 
 // The same for an already parsed file (benchmarks and the CLI reuse the parse).
 ImportSummary import_parsed(storage::Connection& conn, const auth::Principal& p, const std::string& file_name, const std::string& sha256,
                             const ParseResult& parsed, Millis now);
+
+// Imports many files, each in its own transaction (all or nothing per file), reading and parsing
+// the next file on another core while the current one is written (the bulk path: the CLI and the
+// benchmark). `next` gives the next file's name and bytes, nullopt at the end.
+using NextFile = std::function<std::optional<std::pair<std::string, std::string>>()>;
+struct FileOutcome {
+  std::string file_name;
+  std::optional<ImportSummary> summary;  // absent: refused, see error and issues
+  std::string error;
+  std::vector<FieldIssue> issues;
+};
+std::vector<FileOutcome> import_files(storage::Database& db, const auth::Principal& p, const NextFile& next, const std::string& default_account,
+                                      Millis now);
 
 struct StoredMonth {
   std::string period;  // YYYY-MM

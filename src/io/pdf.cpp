@@ -1,5 +1,7 @@
 #include "io/pdf.hpp"
 
+#include "io/pdf_internal.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdint>
@@ -7,10 +9,8 @@
 
 namespace lianxin::io {
 
-namespace {
+namespace detail {
 
-// UTF-8 to the 16-bit codes of UniGB-UCS2-H: BMP characters as they are, anything else '?';
-// control characters become spaces. Invalid UTF-8 sequences become '?'.
 std::vector<std::uint16_t> to_ucs2(std::string_view s) {
   std::vector<std::uint16_t> out;
   out.reserve(s.size());
@@ -49,9 +49,6 @@ std::vector<std::uint16_t> to_ucs2(std::string_view s) {
 // ASCII is drawn in Courier (a standard font: every glyph 600/1000 wide, so widths are exact and
 // figures line up in columns); everything else in STSong-Light at full width. The CID font's own
 // Latin glyphs are proportional with widths we do not know, which spaced "3,254.06" unevenly.
-bool is_ascii(std::uint16_t code) { return code >= 0x20 && code < 0x7F; }
-double unit_width(std::uint16_t code) { return is_ascii(code) ? 0.6 : 1.0; }
-
 std::string hex4(std::uint16_t v) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04X", static_cast<unsigned>(v));
@@ -67,49 +64,33 @@ std::string num(double v) {
   return s.empty() || s == "-0" ? "0" : s;
 }
 
-// Collects the drawing of the pages and the codes used (for the ToUnicode map).
-class Canvas {
- public:
-  explicit Canvas(std::set<std::uint16_t>& used) : used_(used) {}
-  void text(double x, double y, double size, std::string_view utf8, bool bold = false) {
-    auto codes = to_ucs2(utf8);
-    if (codes.empty()) return;
-    // Runs of ASCII (F2, Courier, literal string) and of the rest (F1, CID font, hex codes); the
-    // text position advances by the glyph widths, so the runs follow each other.
-    // Bold: fill and stroke the glyphs (the standard CID fonts have no bold face).
-    ops_ += "BT " + std::string(bold ? "2 Tr 0.3 w " : "0 Tr ") + num(x) + " " + num(y) + " Td";
-    std::size_t i = 0;
-    while (i < codes.size()) {
-      const bool ascii = is_ascii(codes[i]);
-      std::string run;
-      for (; i < codes.size() && is_ascii(codes[i]) == ascii; ++i) {
-        if (ascii) {
-          const char ch = static_cast<char>(codes[i]);
-          if (ch == '(' || ch == ')' || ch == '\\') run.push_back('\\');
-          run.push_back(ch);
-        } else {
-          used_.insert(codes[i]);
-          run += hex4(codes[i]);
-        }
+void append_text(std::string& ops, std::set<std::uint16_t>& used, double x, double y, double size,
+                 std::string_view utf8, bool bold) {
+  auto codes = to_ucs2(utf8);
+  if (codes.empty()) return;
+  // Runs of ASCII (F2, Courier, literal string) and of the rest (F1, CID font, hex codes); the
+  // text position advances by the glyph widths, so the runs follow each other.
+  // Bold: fill and stroke the glyphs (the standard CID fonts have no bold face).
+  ops += "BT " + std::string(bold ? "2 Tr 0.3 w " : "0 Tr ") + num(x) + " " + num(y) + " Td";
+  std::size_t i = 0;
+  while (i < codes.size()) {
+    const bool ascii = is_ascii(codes[i]);
+    std::string run;
+    for (; i < codes.size() && is_ascii(codes[i]) == ascii; ++i) {
+      if (ascii) {
+        const char ch = static_cast<char>(codes[i]);
+        if (ch == '(' || ch == ')' || ch == '\\') run.push_back('\\');
+        run.push_back(ch);
+      } else {
+        used.insert(codes[i]);
+        run += hex4(codes[i]);
       }
-      ops_ += ascii ? " /F2 " + num(size) + " Tf (" + run + ") Tj" : " /F1 " + num(size) + " Tf <" + run + "> Tj";
     }
-    ops_ += " ET\n";
+    ops += ascii ? " /F2 " + num(size) + " Tf (" + run + ") Tj" : " /F1 " + num(size) + " Tf <" + run + "> Tj";
   }
-  void fill_rect(double x, double y, double w, double h, double gray) {
-    ops_ += num(gray) + " g " + num(x) + " " + num(y) + " " + num(w) + " " + num(h) + " re f 0 g\n";
-  }
-  void line(double x1, double y1, double x2, double y2, double width) {
-    ops_ += num(width) + " w " + num(x1) + " " + num(y1) + " m " + num(x2) + " " + num(y2) + " l S\n";
-  }
-  std::string take() { return std::move(ops_); }
+  ops += " ET\n";
+}
 
- private:
-  std::set<std::uint16_t>& used_;
-  std::string ops_;
-};
-
-// Text cut to fit `width` points, with an ellipsis when cut.
 std::string fit(const std::string& utf8, double width, double size) {
   if (pdf_text_width(utf8, size) <= width) return utf8;
   const double ellipsis = size;  // "…" is full width
@@ -130,6 +111,14 @@ std::string fit(const std::string& utf8, double width, double size) {
   }
   return out + "\xE2\x80\xA6";
 }
+
+std::string page_label(std::string label, std::size_t page, std::size_t pages) {
+  for (auto [key, value] : {std::pair<std::string, std::string>{"{page}", std::to_string(page)}, {"{pages}", std::to_string(pages)}})
+    for (std::size_t at; (at = label.find(key)) != std::string::npos;) label.replace(at, key.size(), value);
+  return label;
+}
+
+namespace {
 
 std::string tounicode_cmap(const std::set<std::uint16_t>& used) {
   std::string s =
@@ -157,9 +146,99 @@ std::string info_string(const std::string& utf8) {
 
 }  // namespace
 
+std::string assemble_pdf(const std::vector<std::string>& pages, const std::set<std::uint16_t>& used, double page_w,
+                         double page_h, const std::string& title) {
+  const std::size_t page_count = pages.size();
+  // Objects: 1 catalog, 2 pages, 3 Type0 font, 4 CID font, 5 descriptor, 6 ToUnicode, 7 info,
+  // 8 Courier, then a page and its content stream per page. Written straight into the output
+  // (the content streams are most of it and are not copied more than once).
+  std::size_t total = 4096;
+  for (auto& p : pages) total += p.size() + 256;
+  std::string out;
+  out.reserve(total);
+  out += "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<std::size_t> offsets;
+  auto object = [&](std::string_view body) {
+    offsets.push_back(out.size());
+    out += std::to_string(offsets.size());
+    out += " 0 obj\n";
+    out += body;
+    out += "\nendobj\n";
+  };
+  auto stream = [&](std::string_view data) {
+    offsets.push_back(out.size());
+    out += std::to_string(offsets.size());
+    out += " 0 obj\n<< /Length ";
+    out += std::to_string(data.size());
+    out += " >>\nstream\n";
+    out += data;
+    out += "\nendstream\nendobj\n";
+  };
+  std::string kids;
+  for (std::size_t i = 0; i < page_count; ++i) kids += (i ? " " : "") + std::to_string(9 + 2 * i) + " 0 R";
+  object("<< /Type /Catalog /Pages 2 0 R >>");
+  object("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(page_count) + " >>");
+  object("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+         "/DescendantFonts [4 0 R] /ToUnicode 6 0 R >>");
+  object("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+         "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+         "/FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>");
+  object("<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+         "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>");
+  stream(tounicode_cmap(used));
+  object("<< /Title " + info_string(title) + " /Producer (Lianxin) >>");
+  object("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>");
+  const std::string media = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + num(page_w) + " " + num(page_h) +
+                            "] /Resources << /Font << /F1 3 0 R /F2 8 0 R >> >> /Contents ";
+  for (std::size_t i = 0; i < page_count; ++i) {
+    object(media + std::to_string(10 + 2 * i) + " 0 R >>");
+    stream(pages[i]);
+  }
+
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(offsets.size() + 1) + "\n0000000000 65535 f \n";
+  for (auto off : offsets) {
+    char entry[32];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", off);
+    out += entry;
+  }
+  out += "trailer\n<< /Size " + std::to_string(offsets.size() + 1) + " /Root 1 0 R /Info 7 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::fit;
+using detail::num;
+
+// Collects the drawing of the pages and the codes used (for the ToUnicode map).
+class Canvas {
+ public:
+  explicit Canvas(std::set<std::uint16_t>& used) : used_(used) {}
+  void text(double x, double y, double size, std::string_view utf8, bool bold = false) {
+    detail::append_text(ops_, used_, x, y, size, utf8, bold);
+  }
+  void fill_rect(double x, double y, double w, double h, double gray) {
+    ops_ += num(gray) + " g " + num(x) + " " + num(y) + " " + num(w) + " " + num(h) + " re f 0 g\n";
+  }
+  void line(double x1, double y1, double x2, double y2, double width) {
+    ops_ += num(width) + " w " + num(x1) + " " + num(y1) + " m " + num(x2) + " " + num(y2) + " l S\n";
+  }
+  std::string take() { return std::move(ops_); }
+
+ private:
+  std::set<std::uint16_t>& used_;
+  std::string ops_;
+};
+
+}  // namespace
+
 double pdf_text_width(std::string_view utf8, double font_size) {
   double w = 0;
-  for (auto c : to_ucs2(utf8)) w += unit_width(c);
+  for (auto c : detail::to_ucs2(utf8)) w += detail::unit_width(c);
   return w * font_size;
 }
 
@@ -251,58 +330,14 @@ std::string write_pdf(const PdfTable& t) {
   // Page numbers, now that the count is known.
   const std::size_t page_count = pages.size();
   for (std::size_t i = 0; i < page_count; ++i) {
-    std::string label = t.page_label;
-    for (auto [key, value] : {std::pair<std::string, std::string>{"{page}", std::to_string(i + 1)}, {"{pages}", std::to_string(page_count)}})
-      for (std::size_t at; (at = label.find(key)) != std::string::npos;) label.replace(at, key.size(), value);
+    const std::string label = detail::page_label(t.page_label, i + 1, page_count);
     const double lw = pdf_text_width(label, 8);
     Canvas footer(used);
     footer.text((page_w - lw) / 2, margin - 4, 8, label);
     pages[i] += footer.take();
   }
 
-  // Objects: 1 catalog, 2 pages, 3 Type0 font, 4 CID font, 5 descriptor, 6 ToUnicode, 7 info,
-  // 8 Courier, then a page and its content stream per page.
-  std::vector<std::string> objects;
-  auto stream = [](const std::string& data) {
-    return "<< /Length " + std::to_string(data.size()) + " >>\nstream\n" + data + "\nendstream";
-  };
-  std::string kids;
-  for (std::size_t i = 0; i < page_count; ++i) kids += (i ? " " : "") + std::to_string(9 + 2 * i) + " 0 R";
-  objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
-  objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(page_count) + " >>");
-  objects.push_back("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
-                    "/DescendantFonts [4 0 R] /ToUnicode 6 0 R >>");
-  objects.push_back("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
-                    "/FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>");
-  objects.push_back("<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
-                    "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>");
-  objects.push_back(stream(tounicode_cmap(used)));
-  objects.push_back("<< /Title " + info_string(t.title) + " /Producer (Lianxin) >>");
-  objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>");
-  for (std::size_t i = 0; i < page_count; ++i) {
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + num(page_w) + " " + num(page_h) +
-                      "] /Resources << /Font << /F1 3 0 R /F2 8 0 R >> >> /Contents " + std::to_string(10 + 2 * i) +
-                      " 0 R >>");
-    objects.push_back(stream(pages[i]));
-  }
-
-  std::string out = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (auto off : offsets) {
-    char entry[32];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", off);
-    out += entry;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R /Info 7 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  return out;
+  return detail::assemble_pdf(pages, used, page_w, page_h, t.title);
 }
 
 }  // namespace lianxin::io

@@ -381,8 +381,6 @@ Response evaluate(auth::Guard& g, RouteContext& c) {
     if (!rate)
       throw AppError(ErrorCode::validation_failed, "no rate",
                      {{"voltage_level", "电价表“" + table->table.name + "”没有 " + cat + " / " + volt + " 的电价"}});
-    if (rate->two_part() && what.basic_mode != BasicMode::capacity && what.contract_demand_kw <= 0 && what.basic_mode == BasicMode::contract_demand)
-      throw AppError(ErrorCode::validation_failed, "no contract demand", {{"options.contract_demand_kw", "按合同需量计费须填写合同最大需量"}});
 
     const Bill bill = reconstruct_bill(*rate, usage, what);
     bj::object out{{"period", *period},
@@ -402,12 +400,10 @@ Response evaluate(auth::Guard& g, RouteContext& c) {
                    {"bill", bill_json(bill)},
                    {"billed_fen", json::nullable(billed_fen)}};
     if (account_id) {
-      const bool base_ok = !(rate->two_part() && base.basic_mode == BasicMode::contract_demand && base.contract_demand_kw <= 0);
-      if (base_ok) {
-        const Bill as_is = reconstruct_bill(*rate, usage, base);
-        out["baseline"] = bj::object{{"options", options_json(base, base_pf, *rate)}, {"bill", bill_json(as_is)}};
-        out["difference_fen"] = bill.total_fen - as_is.total_fen;
-      }
+      // Billed by contract demand with none recorded: the rules' 40 % floor applies (a note says so).
+      const Bill as_is = reconstruct_bill(*rate, usage, base);
+      out["baseline"] = bj::object{{"options", options_json(base, base_pf, *rate)}, {"bill", bill_json(as_is)}};
+      out["difference_fen"] = bill.total_fen - as_is.total_fen;
     }
     return ok(out);
   });

@@ -35,6 +35,7 @@ inline std::unique_ptr<app::Instance> make_instance(const std::string& url) {
     demo.expansion = 0;        // the business-expansion tests create their own applications
     demo.outages = 0;          // the outage tests build their own topology and outages
     demo.quality_defects = false;  // the data-quality tests write their own defects
+    demo.analysis = false;         // the analysis tests make their own tables, curves and anomalies
     app::seed_demo(instance->db(), demo);
   }
   return instance;

@@ -42,6 +42,10 @@ export type Permission =
   | 'outage.approve'
   | 'quality.approve'
   | 'quality.admin'
+  | 'tariff.admin'
+  | 'curve.import'
+  | 'analysis.review'
+  | 'analysis.confirm'
 
 export interface SessionUser {
   id: number

@@ -9,6 +9,8 @@ import outagesZhCN, { type OutagesMessages } from './locales/outages.zh-CN'
 import outagesEn from './locales/outages.en'
 import qualityZhCN, { type QualityMessages } from './locales/quality.zh-CN'
 import qualityEn from './locales/quality.en'
+import tariffZhCN, { type TariffMessages } from './locales/tariff.zh-CN'
+import tariffEn from './locales/tariff.en'
 
 export type AppLocale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'lianxin.locale'
@@ -18,13 +20,14 @@ function initialLocale(): AppLocale {
   return saved === 'en' ? 'en' : 'zh-CN'
 }
 
-// The billing, business-expansion, outage and data-quality messages live in their own files, merged
-// here under `billing`, `expansion`, `outages` and `quality`.
+// The billing, business-expansion, outage, data-quality and electricity-use analysis messages live in
+// their own files, merged here under `billing`, `expansion`, `outages`, `quality` and `tariff`.
 type AppMessages = MessageSchema & {
   billing: BillingMessages
   expansion: ExpansionMessages
   outages: OutagesMessages
   quality: QualityMessages
+  tariff: TariffMessages
 }
 
 export const i18n = createI18n<[AppMessages], AppLocale, false>({
@@ -32,8 +35,8 @@ export const i18n = createI18n<[AppMessages], AppLocale, false>({
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
   messages: {
-    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN, outages: outagesZhCN, quality: qualityZhCN },
-    en: { ...en, billing: billingEn, expansion: expansionEn, outages: outagesEn, quality: qualityEn },
+    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN, outages: outagesZhCN, quality: qualityZhCN, tariff: tariffZhCN },
+    en: { ...en, billing: billingEn, expansion: expansionEn, outages: outagesEn, quality: qualityEn, tariff: tariffEn },
   },
 })
 

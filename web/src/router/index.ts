@@ -211,6 +211,48 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'quality.menu.title', permission: 'customer.read' },
   },
   {
+    path: 'tariff/tables',
+    name: 'tariff-tables',
+    component: () => import('@/views/tariff/tables.vue'),
+    meta: { title: 'tariff.menu.tables', permission: 'reference.read' },
+  },
+  {
+    path: 'tariff/tables/new',
+    name: 'tariff-table-new',
+    component: () => import('@/views/tariff/tableForm.vue'),
+    meta: { title: 'tariff.menu.tableNew', permission: 'tariff.admin' },
+  },
+  {
+    path: 'tariff/tables/:id(\\d+)',
+    name: 'tariff-table-detail',
+    component: () => import('@/views/tariff/tableDetail.vue'),
+    meta: { title: 'tariff.menu.tableDetail', permission: 'reference.read' },
+  },
+  {
+    path: 'tariff/tables/:id(\\d+)/edit',
+    name: 'tariff-table-edit',
+    component: () => import('@/views/tariff/tableForm.vue'),
+    meta: { title: 'tariff.menu.tableEdit', permission: 'tariff.admin' },
+  },
+  {
+    path: 'tariff/evaluate',
+    name: 'tariff-evaluate',
+    component: () => import('@/views/tariff/evaluate.vue'),
+    meta: { title: 'tariff.menu.evaluate', permission: 'customer.read' },
+  },
+  {
+    path: 'curves/import',
+    name: 'curve-import',
+    component: () => import('@/views/curves/import.vue'),
+    meta: { title: 'tariff.menu.curveImport', permission: 'curve.import' },
+  },
+  {
+    path: 'tariff/settings',
+    name: 'tariff-settings',
+    component: () => import('@/views/tariff/settings.vue'),
+    meta: { title: 'tariff.menu.settings', permission: 'reference.read' },
+  },
+  {
     path: 'calendar/deadline',
     name: 'deadline',
     component: () => import('@/views/calendar/deadline.vue'),

@@ -165,6 +165,10 @@ const en: MessageSchema = {
     'outage.approve': 'Approve outages (also over lead-time shortfalls)',
     'quality.approve': 'Approve data-quality "not a defect" requests',
     'quality.admin': 'Switch data-quality rules and run the full pass',
+    'tariff.admin': 'Maintain tariff tables and time-of-use periods',
+    'curve.import': 'Import load curves',
+    'analysis.review': 'Review usage anomalies and advice',
+    'analysis.confirm': 'Confirm theft and back-billing',
   },
   orgKinds: {
     company: 'Company',

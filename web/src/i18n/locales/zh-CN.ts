@@ -165,6 +165,10 @@ const zhCN = {
     'outage.approve': '停电计划审批（含告知提前量不足时）',
     'quality.approve': '审批数据质量“非问题”申请',
     'quality.admin': '数据质量规则启停与全量检查',
+    'tariff.admin': '电价表与分时时段维护',
+    'curve.import': '负荷曲线导入',
+    'analysis.review': '用电异常核查与用电策划',
+    'analysis.confirm': '窃电认定与追补电费',
   },
   orgKinds: {
     company: '公司',
