@@ -19,6 +19,10 @@
 #                       for those 20,000 customers (bench_outages)
 # 11. data quality      the full pass over the 1M-customer archive (first and steady state) vs a plain scan of the
 #                       rows it reads; re-checking one edited customer vs reading its rows (bench_quality)
+# 12. analysis          the basic-charge optimisation over 50,000 accounts × 12 months of 15-minute data in
+#                       memory vs a plain single pass over the same data and vs the same computation in
+#                       pandas (Debian's python3-pandas, on the first 500 accounts); the import of a year of
+#                       15-minute curves for 10,000 accounts on SQLite vs parsing the text alone (bench_analysis)
 #
 # Only 127.0.0.1 is used. The generated 1M-customer database is cached in bench/results/
 # (gitignored), keyed by a generator version plus a hash of the code that shapes it.
@@ -94,7 +98,7 @@ status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb * 1024 / 1e6 }'; }  # kB -> MB (10^6 bytes)
 
 section "build"
-cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion bench_outages bench_quality -j "${JOBS:-2}" | tail -1
+cmake --build "$BUILD" --target lianxin bench_search bench_import bench_claims bench_keyaccounts bench_billing bench_home bench_expansion bench_outages bench_quality bench_analysis -j "${JOBS:-2}" | tail -1
 
 mkdir -p "$RESULTS"
 rm -rf "$WORK"
@@ -254,6 +258,11 @@ section "10. outages: affected accounts and notices (bench_outages)"
 section "11. data quality: full pass and one customer's re-check (bench_quality)"
 "$BUILD/bench/bench_quality" --db "$DB" | tee "$WORK/quality.txt"
 
+section "12. analysis: basic-charge optimisation and curve import (bench_analysis, basic_charge_pandas.py)"
+"$BUILD/bench/bench_analysis" --dir "$WORK/analysis" --accounts "${LIANXIN_BENCH_ANALYSIS_ACCOUNTS:-50000}" \
+  --import-accounts "${LIANXIN_BENCH_CURVE_ACCOUNTS:-10000}" --pandas-accounts 500 | tee "$WORK/analysis.txt"
+/usr/bin/python3 "$ROOT/bench/basic_charge_pandas.py" "$WORK/analysis" 500 | tee -a "$WORK/analysis.txt"
+
 section "summary"
 s_name_p99=$(result search_name_p99_ms "$WORK/search.txt"); s_pin_p99=$(result search_pinyin_p99_ms "$WORK/search.txt")
 s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result search_pinyin_p50_ms "$WORK/search.txt")
@@ -273,6 +282,11 @@ e_ms=$(result expansion_analysis_ms "$WORK/expansion.txt"); e_max=$(result expan
 e_scan=$(result expansion_scan_ms "$WORK/expansion.txt"); e_apps=$(result expansion_applications "$WORK/expansion.txt")
 o_p50=$(result outage_affected_p50_ms "$WORK/outages.txt"); o_p99=$(result outage_affected_p99_ms "$WORK/outages.txt")
 o_base=$(result outage_affected_baseline_ms "$WORK/outages.txt"); o_notify=$(result outage_plan_notify_ms "$WORK/outages.txt")
+a_opt=$(result opt_ms "$WORK/analysis.txt"); a_scan=$(result scan_ms "$WORK/analysis.txt"); a_n=$(result opt_accounts "$WORK/analysis.txt")
+a_us=$(result opt_us_per_account "$WORK/analysis.txt"); a_pd=$(result pandas_us_per_account "$WORK/analysis.txt")
+a_imp=$(result import_s "$WORK/analysis.txt"); a_parse=$(result import_parse_s "$WORK/analysis.txt"); a_imp_n=$(result import_accounts "$WORK/analysis.txt")
+a_ratio=$(awk -v a="$a_opt" -v b="$a_scan" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+a_speedup=$(awk -v a="$a_pd" -v b="$a_us" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }')
 q_full=$(result quality_full_s "$WORK/quality.txt"); q_first=$(result quality_full_first_s "$WORK/quality.txt")
 q_scan=$(result quality_scan_ms "$WORK/quality.txt"); q_p50=$(result quality_recheck_p50_ms "$WORK/quality.txt")
 q_p99=$(result quality_recheck_p99_ms "$WORK/quality.txt"); q_read=$(result quality_read_p50_ms "$WORK/quality.txt")
@@ -316,6 +330,12 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
     "plain scan of the rows $(fmt "$q_scan" 0) ms" "< 60 s" "$(yesno lt "$q_full" 60)"
   printf '%-38s %-28s %-38s %-18s %s\n' "data quality: re-check one customer" "p50 $(fmt "$q_p50" 2) / p99 $(fmt "$q_p99" 2) ms" \
     "reading its rows p50 $(fmt "$q_read" 2) ms" "< 5 ms" "$(yesno lt "$q_p99" 5)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "basic-charge optimisation, $(fmt "$a_n" 0) accts" "$(fmt "$a_opt" 0) ms (×$a_ratio of the scan)" \
+    "plain scan of the data $(fmt "$a_scan" 0) ms" "<= 2 × scan" "$(yesno lt "$a_ratio" 2)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "  the same per account vs pandas" "$(fmt "$a_us" 1) µs" \
+    "pandas $(fmt "$a_pd" 0) µs (×$a_speedup)" ">= 20 × faster" "$(yesno ge "$a_speedup" 20)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "curve import, $(fmt "$a_imp_n" 0) accounts × a year" "$(fmt "$a_imp" 1) s (SQLite)" \
+    "parsing the text alone $(fmt "$a_parse" 1) s" "< 30 s" "$(yesno lt "$a_imp" 30)"
   printf '%-38s %-28s %-38s %-18s %s\n' "server memory after lookup load" "VmHWM $(mb "$big_hwm") MB" \
     "idle, empty DB $(mb "$empty_hwm") MB" "< 300 MB" "$(yesno lt "$(mb "$big_hwm")" 300)"
   [[ $lookup_errors == 0 ]] || echo "WARNING: wrk reported $lookup_errors errors or non-2xx responses (see $WORK/wrk-*.txt)"
@@ -330,4 +350,4 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
 } | tee "$RESULTS/summary.txt"
 
 # Keep the logs and the summary; drop the large database copies.
-rm -rf "$WORK/import" "$WORK/billing" "$DB" "$DB"-wal "$DB"-shm "$WORK/empty.db"*
+rm -rf "$WORK/import" "$WORK/billing" "$WORK/analysis" "$DB" "$DB"-wal "$DB"-shm "$WORK/empty.db"*

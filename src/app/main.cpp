@@ -1,5 +1,7 @@
 // lianxin — one binary: serve, demo, migrate, import, user.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,6 +14,7 @@
 #include "auth/rules.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "curves/store.hpp"
 #include "customers/import.hpp"
 #include "customers/service.hpp"
 #include "spdlog/spdlog.h"
@@ -89,12 +92,14 @@ int main(int argc, char** argv) {
   auto* migrate_cmd = cli.add_subcommand("migrate", "apply pending schema migrations and exit");
   add_common(migrate_cmd, common, false);
 
-  auto* import_cmd = cli.add_subcommand("import", "import a CSV or XLSX file of customers, accounts or contacts");
+  auto* import_cmd = cli.add_subcommand("import", "import a CSV or XLSX file of customers, accounts or contacts, or load-curve CSV files");
   add_common(import_cmd, common, false);
-  std::string kind = "customers", mode = "all_or_nothing", file, as_user = "admin";
-  import_cmd->add_option("--kind", kind, "customers | accounts | contacts")->check(CLI::IsMember({"customers", "accounts", "contacts"}));
+  std::string kind = "customers", mode = "all_or_nothing", file, as_user = "admin", account_no;
+  import_cmd->add_option("--kind", kind, "customers | accounts | contacts | curves")
+      ->check(CLI::IsMember({"customers", "accounts", "contacts", "curves"}));
+  import_cmd->add_option("--account", account_no, "curves: the 户号 of files without a 户号 column");
   import_cmd->add_option("--mode", mode, "all_or_nothing | valid_rows")->check(CLI::IsMember({"all_or_nothing", "valid_rows"}));
-  import_cmd->add_option("--file", file, "the file")->required();
+  import_cmd->add_option("--file", file, "the file (curves: a CSV file or a directory of them)")->required();
   import_cmd->add_option("--as", as_user, "import with this user's scope (audited as this user)");
 
   auto* user_cmd = cli.add_subcommand("user", "create a user or reset a password");
@@ -132,6 +137,49 @@ int main(int argc, char** argv) {
       return 0;
     }
     storage::migrate(*db);
+    if (import_cmd->parsed() && kind == "curves") {
+      // Load curves: a file or every .csv of a directory, each all or nothing, the next parsed while
+      // the current one is written.
+      std::vector<std::string> paths;
+      if (std::filesystem::is_directory(file)) {
+        for (auto& e : std::filesystem::directory_iterator(file))
+          if (e.is_regular_file() && e.path().extension() == ".csv") paths.push_back(e.path().string());
+        std::sort(paths.begin(), paths.end());
+      } else {
+        paths.push_back(file);
+      }
+      auto principal = db->read([&](storage::Connection& conn) {
+        auto row = conn.query_one("SELECT id FROM users WHERE username = ?", {as_user});
+        if (!row) throw std::runtime_error("unknown user " + as_user);
+        return auth::load_principal(conn, row->i64(0));
+      });
+      principal.ip = "cli";
+      std::size_t next = 0;
+      const auto outcomes = curves::import_files(
+          *db, principal,
+          [&]() -> std::optional<std::pair<std::string, std::string>> {
+            if (next == paths.size()) return std::nullopt;
+            const std::string path = paths[next++];
+            std::ifstream in(path, std::ios::binary);
+            std::stringstream buffer;
+            buffer << in.rdbuf();
+            return std::pair{std::filesystem::path(path).filename().string(), buffer.str()};
+          },
+          account_no, now_millis());
+      int refused = 0;
+      for (const auto& o : outcomes) {
+        if (o.summary) {
+          std::cout << o.file_name << ": imported " << o.summary->months << " account-months of " << o.summary->accounts << " accounts ("
+                    << o.summary->readings << " readings, " << o.summary->flagged_months << " flagged)" << std::endl;
+          continue;
+        }
+        ++refused;
+        std::cout << o.file_name << ": refused, nothing imported: " << o.error << std::endl;
+        for (const auto& issue : o.issues)
+          std::cout << "  row " << issue.row << (issue.field.empty() ? "" : " column " + issue.field) << ": " << issue.message << std::endl;
+      }
+      return refused == 0 ? 0 : 1;
+    }
     if (import_cmd->parsed()) {
       std::ifstream in(file, std::ios::binary);
       if (!in) throw std::runtime_error("cannot read " + file);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Command-line tests of the lianxin binary: migrate, user, import, demo reproducibility, config
+# Command-line tests of the lianxin binary: migrate, user, import (archive and load curves), demo reproducibility, config
 # errors, and a clean stop on SIGTERM. Usage: cli_test.sh PATH/TO/lianxin
 set -u
 bin=$1
@@ -42,6 +42,19 @@ check "nothing was written" test "$(sqlite3 "$dir/d1.db" "select count(*) from c
 printf '客户名称*,统一社会信用代码*,所属单位编码*\n好公司,91350100M000100Y43,DC01\n' > "$dir/good.csv"
 check "import a good file" "$bin" import --db "sqlite:$dir/d1.db" --file "$dir/good.csv" --as admin
 check "the row is there once" test "$(sqlite3 "$dir/d1.db" "select count(*) from customers where credit_code = '91350100M000100Y43'")" = 1
+
+# Load curves from the command line: a directory of metering exports, each file all or nothing.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+acct=$(sqlite3 "$dir/d1.db" "select account_no from accounts where tariff_category = 'ci_two_part' order by id limit 1")
+mkdir -p "$dir/curves"
+cp "$root/data/load-curves/dgb2016_Area2_Load.csv" "$dir/curves/a.csv"
+printf 'YMD,T0000\n20260101,1\n' > "$dir/curves/b.csv"
+"$bin" import --kind curves --db "sqlite:$dir/d1.db" --file "$dir/curves" --account "$acct" --as admin > "$dir/curves.out" 2>&1
+check "a directory with a bad file exits non-zero" test $? -ne 0
+q="from load_curves l join accounts a on a.id = l.account_id where a.account_no = '$acct' and l.period <= '2015-01'"
+check "its good file is imported (37 months)" test "$(sqlite3 "$dir/d1.db" "select count(*) $q")" = 37
+check "its bad file is named, with the row" bash -c "grep -q 'b.csv: refused' '$dir/curves.out' && grep -q 'row 1' '$dir/curves.out'"
+check "Area2's negative readings are flagged" test "$(sqlite3 "$dir/d1.db" "select sum(negatives) $q")" = 2
 
 # Serve, answer, and stop cleanly on SIGTERM.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
