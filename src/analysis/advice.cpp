@@ -143,7 +143,8 @@ std::vector<Recommendation> advise(const AccountInput& in, const AdviceParams& p
     r.saving_fen = static_cast<std::int64_t>(std::llround(static_cast<double>(current - best) * to_year));
     if (changes && r.saving_fen > 0) {
       std::string detail = "现行" + std::string(mode_zh(cur.basic_mode));
-      if (cur.basic_mode == BasicMode::contract_demand) detail += fmt("（合同需量 %.0f 千瓦）", cur.contract_demand_kw);
+      if (cur.basic_mode == BasicMode::contract_demand)
+        detail += cur.contract_demand_kw > 0 ? fmt("（合同需量 %.0f 千瓦）", cur.contract_demand_kw) : std::string("（未登记合同需量，按容量的 40% 核定）");
       detail += "。建议：";
       for (auto& q : r.quarters) {
         detail += "第" + std::to_string(q.quarter) + "季度" + mode_zh(q.best.mode);

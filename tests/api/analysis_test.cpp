@@ -64,9 +64,13 @@ class Analysis : public lianxin::testing::BackendTest {
   void exec(const std::string& sql, const storage::Params& params = {}) {
     running->instance->db().transaction([&](storage::Connection& conn) { conn.execute(sql, params); });
   }
-  static const bj::object* find_kind(const bj::value& list, const std::string& kind, const std::string& status = "proposed") {
+  // The advice of one kind and status for an account (0: any account of the customer).
+  static const bj::object* find_kind(const bj::value& list, const std::string& kind, const std::string& status = "proposed",
+                                     std::int64_t account = 0) {
     for (auto& a : list.at("items").as_array())
-      if (a.at("kind").as_string() == kind && a.at("status").as_string() == status) return &a.as_object();
+      if (a.at("kind").as_string() == kind && a.at("status").as_string() == status &&
+          (account == 0 || a.at("account_id").as_int64() == account))
+        return &a.as_object();
     return nullptr;
   }
 };
@@ -120,20 +124,20 @@ TEST_P(Analysis, AdviceAcceptedIntoThePlanAndItsSavingTracked) {
   ASSERT_EQ(r.status, 200) << r.body;
   auto list = r.json();
   EXPECT_GT(list.at("written").as_int64(), 0);
-  const auto* basic = find_kind(list, "basic_charge");
+  const auto* basic = find_kind(list, "basic_charge", "proposed", account);
   ASSERT_NE(basic, nullptr) << r.body;
   EXPECT_GT(basic->at("saving_fen").as_int64(), 0);
   EXPECT_FALSE(basic->at("assumptions").as_array().empty());
   EXPECT_EQ(basic->at("data").at("quarters").as_array().size(), 4u);
-  EXPECT_NE(find_kind(list, "capacity_reduction"), nullptr);
-  EXPECT_NE(find_kind(list, "tou_shift"), nullptr);
+  EXPECT_NE(find_kind(list, "capacity_reduction", "proposed", account), nullptr);
+  EXPECT_NE(find_kind(list, "tou_shift", "proposed", account), nullptr);
   const std::int64_t advice = basic->at("id").as_int64();
   const std::int64_t saving = basic->at("saving_fen").as_int64();
   // Refreshing again supersedes the proposals (no duplicates).
   r = manager.post("/api/v1/customers/" + id_text(customer) + "/advice/refresh", bj::object{});
   ASSERT_EQ(r.status, 200);
   list = r.json();
-  basic = find_kind(list, "basic_charge");
+  basic = find_kind(list, "basic_charge", "proposed", account);
   ASSERT_NE(basic, nullptr);
   EXPECT_NE(basic->at("id").as_int64(), advice);
   EXPECT_EQ(value("SELECT COUNT(*) FROM usage_advice WHERE account_id = ? AND kind = 'basic_charge' AND status = 'proposed'", {account}), 1);
@@ -141,7 +145,7 @@ TEST_P(Analysis, AdviceAcceptedIntoThePlanAndItsSavingTracked) {
   EXPECT_EQ(manager.post("/api/v1/advice/" + id_text(advice) + "/decision", bj::object{{"accept", true}}).status, 409);  // superseded
 
   // Rejecting needs a reason; accepting puts it into the usage plan of the year of its first month.
-  auto rejected = find_kind(list, "tou_shift");
+  auto rejected = find_kind(list, "tou_shift", "proposed", account);
   ASSERT_NE(rejected, nullptr);
   r = manager.post("/api/v1/advice/" + id_text(rejected->at("id").as_int64()) + "/decision", bj::object{{"accept", false}});
   EXPECT_EQ(r.status, 422);
@@ -159,7 +163,7 @@ TEST_P(Analysis, AdviceAcceptedIntoThePlanAndItsSavingTracked) {
   // The customer changes to demand billing: the later bills show the saving.
   exec("UPDATE accounts SET basic_charge_mode = 'actual_demand' WHERE id = ?", {account});
   auto after = manager.get("/api/v1/customers/" + id_text(customer) + "/advice").json();
-  const auto* accepted = find_kind(after, "basic_charge", "accepted");
+  const auto* accepted = find_kind(after, "basic_charge", "accepted", account);
   ASSERT_NE(accepted, nullptr);
   const auto& savings = accepted->at("savings").as_object();
   const auto& months = savings.at("months").as_array();
