@@ -103,7 +103,7 @@ std::optional<CurveMonth> latest_curve(Connection& conn, std::int64_t customer_i
 }
 
 std::string slot_label(int slot) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", slot / 4, (slot % 4) * 15);
   return buf;
 }

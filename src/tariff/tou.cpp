@@ -120,4 +120,23 @@ TouSchedule hubei_2024() {
   return s;
 }
 
+TouSchedule zhejiang_2024() {
+  TouSchedule s;
+  s.code = "zhejiang_2024";
+  s.name = "浙江省分时电价时段（浙发改价格〔2024〕21号）";
+  s.source = "rules_cn §8.3 [S] (periods only; price ratios unverified)";
+  const auto summer_winter = months_mask({1, 7, 8, 12});
+  const auto spring_autumn = months_mask({2, 3, 4, 5, 6, 9, 10, 11});
+  s.bands = {{spring_autumn, h(8), h(11), TouPeriod::peak},
+             {spring_autumn, h(13), h(17), TouPeriod::peak},
+             {kAllMonths, h(0), h(8), TouPeriod::valley},
+             {kAllMonths, h(11), h(13), TouPeriod::valley},
+             {summer_winter, h(9), h(11), TouPeriod::sharp},
+             {summer_winter, h(15), h(17), TouPeriod::sharp},
+             {summer_winter, h(8), h(9), TouPeriod::peak},
+             {summer_winter, h(17), h(23), TouPeriod::peak}};
+  // The ratios are not in rules_cn (marked [U]): left at 0, the tables carry the prices.
+  return s;
+}
+
 }  // namespace lianxin::tariff

@@ -40,5 +40,7 @@ TouSchedule guangdong_2021();
 TouSchedule jiangxi_2025();
 // Hubei 鄂发改价管〔2024〕77号 as quoted with the January 2026 table (rules_cn §8.4 [S]).
 TouSchedule hubei_2024();
+// Zhejiang 浙发改价格〔2024〕21号 (rules_cn §8.3 [S]): the periods only, the price ratios are not known.
+TouSchedule zhejiang_2024();
 
 }  // namespace lianxin::tariff

@@ -83,4 +83,34 @@ TEST(TouSchedules, Hubei2024) {
   }
 }
 
+// rules_cn §8.3: Zhejiang, summer/winter (Jan, Jul, Aug, Dec) 尖峰 9–11 and 15–17, 高峰 8–9 and
+// 17–23, 平 13–15 and 23–24, 低谷 0–8 and 11–13; spring/autumn 高峰 8–11 and 13–17, 平 17–24,
+// 低谷 0–8 and 11–13.
+TEST(TouSchedules, Zhejiang2024) {
+  const auto zj = zhejiang_2024();
+  EXPECT_TRUE(schedule_problems(zj).empty());
+  EXPECT_EQ(period_at(zj, 7, at(10)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(zj, 7, at(8, 30)), TouPeriod::peak);
+  EXPECT_EQ(period_at(zj, 7, at(14)), TouPeriod::flat);
+  EXPECT_EQ(period_at(zj, 7, at(23, 30)), TouPeriod::flat);
+  EXPECT_EQ(period_at(zj, 12, at(16)), TouPeriod::sharp);
+  EXPECT_EQ(period_at(zj, 4, at(10)), TouPeriod::peak);
+  EXPECT_EQ(period_at(zj, 4, at(14)), TouPeriod::peak);
+  EXPECT_EQ(period_at(zj, 4, at(18)), TouPeriod::flat);
+  EXPECT_EQ(period_at(zj, 4, at(12)), TouPeriod::valley);
+  auto hours = [&](int month, TouPeriod p) {
+    int minutes = 0;
+    for (int m = 0; m < 1440; ++m) minutes += period_at(zj, month, m) == p ? 1 : 0;
+    return minutes / 60;
+  };
+  EXPECT_EQ(hours(1, TouPeriod::sharp), 4);
+  EXPECT_EQ(hours(1, TouPeriod::peak), 7);
+  EXPECT_EQ(hours(1, TouPeriod::flat), 3);
+  EXPECT_EQ(hours(1, TouPeriod::valley), 10);
+  EXPECT_EQ(hours(5, TouPeriod::peak), 7);
+  EXPECT_EQ(hours(5, TouPeriod::flat), 7);
+  EXPECT_EQ(hours(5, TouPeriod::valley), 10);
+  EXPECT_EQ(zj.peak_ratio, 0);  // not known
+}
+
 }  // namespace lianxin::tariff

@@ -63,7 +63,8 @@ TEST_P(Tariff, StoredSchedulesAreTheEnginesOwn) {
   ASSERT_EQ(list.status, 200) << list.body;
   const auto body = list.json();
   std::map<std::string, tariff::TouSchedule> reference = {
-      {"guangdong_2021", tariff::guangdong_2021()}, {"jiangxi_2025", tariff::jiangxi_2025()}, {"hubei_2024", tariff::hubei_2024()}};
+      {"guangdong_2021", tariff::guangdong_2021()}, {"jiangxi_2025", tariff::jiangxi_2025()}, {"hubei_2024", tariff::hubei_2024()},
+      {"zhejiang_2024", tariff::zhejiang_2024()}};
   int compared = 0;
   for (auto& s : body.at("items").as_array()) {
     const std::string code(s.at("code").as_string());
@@ -80,7 +81,7 @@ TEST_P(Tariff, StoredSchedulesAreTheEnginesOwn) {
     EXPECT_NEAR(s.at("ratios").at("sharp").as_double(), it->second.sharp_ratio / 1000.0, 1e-9) << code;
     ++compared;
   }
-  EXPECT_EQ(compared, 3);
+  EXPECT_EQ(compared, 4);
 }
 
 // rules_cn §8.4 as stored, and the bill of bill_test's CapacityModeWithPowerFactorSurcharge priced
