@@ -20,6 +20,7 @@
 #include "curves/rules.hpp"
 #include "curves/store.hpp"
 #include "spdlog/spdlog.h"
+#include "tariff/bill.hpp"
 #include "tariff/store.hpp"
 
 namespace lianxin::app {
@@ -100,6 +101,50 @@ void seed_demo_analysis(storage::Database& db, std::uint64_t seed) {
     return 0;
   });
 
+  // Some sites without working compensation: a power factor near 0.8 all year (the advice's case).
+  db.transaction([&](storage::Connection& conn) {
+    return conn.execute("UPDATE bills SET kvarh = ROUND(kwh_total * 0.75) WHERE kvarh IS NOT NULL AND account_id % 7 = 3");
+  });
+
+  // The demo's bills were generated at a flat price: price the two-part accounts' bills by the
+  // tariff table instead (energy by period, basic charge, power-factor adjustment), the paid share
+  // kept, so that the what-if starts from the bill the customer got.
+  db.transaction([&](storage::Connection& conn) {
+    const auto settings = tariff::load_settings(conn);
+    std::vector<std::int64_t> customers;
+    std::int64_t repriced = 0;
+    for (auto& r : conn.query("SELECT DISTINCT a.id, a.customer_id FROM accounts a JOIN bills b ON b.account_id = a.id WHERE a.tariff_category = 'ci_two_part'")) {
+      auto a = tariff::load_account(conn, r.i64(0));
+      if (!a) continue;
+      customers.push_back(r.i64(1));
+      for (auto& b : conn.query("SELECT period, kwh_sharp, kwh_peak, kwh_flat, kwh_valley, kwh_total, kvarh, max_demand_kw, amount_fen, paid_fen FROM bills "
+                                "WHERE account_id = ?",
+                                {a->account_id})) {
+        std::string why;
+        auto priced = analysis::price_account(conn, *a, settings, b.str(0), why);
+        if (!priced) continue;
+        tariff::MonthUsage u;
+        u.kwh[tariff::period_index(tariff::TouPeriod::sharp)] = b.f64(1);
+        u.kwh[tariff::period_index(tariff::TouPeriod::peak)] = b.f64(2);
+        u.kwh[tariff::period_index(tariff::TouPeriod::flat)] = b.f64(3) + std::max(0.0, b.f64(5) - b.f64(1) - b.f64(2) - b.f64(3) - b.f64(4));
+        u.kwh[tariff::period_index(tariff::TouPeriod::valley)] = b.f64(4);
+        u.kvarh = b.is_null(6) ? 0 : b.f64(6);
+        u.max_demand_kw = b.is_null(7) ? 0 : b.f64(7);
+        const std::int64_t amount = tariff::reconstruct_bill(priced->rate, u, priced->options).total_fen;
+        const std::int64_t old = b.i64(8), paid = b.i64(9);
+        const std::int64_t new_paid = old > 0 ? (paid == old ? amount : static_cast<std::int64_t>(static_cast<double>(paid) * amount / old)) : 0;
+        conn.execute("UPDATE bills SET amount_fen = ?, paid_fen = ?, arrears_fen = ? WHERE account_id = ? AND period = ?",
+                     {amount, new_paid, amount - new_paid, a->account_id, b.str(0)});
+        ++repriced;
+      }
+    }
+    std::sort(customers.begin(), customers.end());
+    customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
+    if (!customers.empty()) billing::rebuild_year_usage(conn, customers);
+    spdlog::info("demo bills priced by the tariff table: {}", repriced);
+    return 0;
+  });
+
   // Load curves: the last three complete months of the key accounts' two-part accounts.
   struct Target {
     std::string account_no;
@@ -172,7 +217,8 @@ void seed_demo_analysis(storage::Database& db, std::uint64_t seed) {
                               {last})) {
       conn.execute("UPDATE bills SET kwh_total = ROUND(kwh_total * 0.3, 2), kwh_sharp = ROUND(kwh_sharp * 0.3, 2), kwh_peak = ROUND(kwh_peak * 0.3, 2), "
                    "kwh_flat = ROUND(kwh_flat * 0.3, 2), kwh_valley = ROUND(kwh_total * 0.3, 2) - ROUND(kwh_sharp * 0.3, 2) - ROUND(kwh_peak * 0.3, 2) "
-                   "- ROUND(kwh_flat * 0.3, 2), amount_fen = amount_fen * 3 / 10 WHERE account_id = ? AND period = ?",
+                   "- ROUND(kwh_flat * 0.3, 2), amount_fen = amount_fen * 3 / 10, paid_fen = paid_fen * 3 / 10, "
+                   "arrears_fen = amount_fen * 3 / 10 - paid_fen * 3 / 10 WHERE account_id = ? AND period = ?",
                    {r.i64(0), last});
       customers.push_back(r.i64(1));
     }
@@ -180,11 +226,6 @@ void seed_demo_analysis(storage::Database& db, std::uint64_t seed) {
     const auto scan = analysis::scan_anomalies(conn, now);
     spdlog::info("demo anomaly scan: {} accounts, {} review tasks opened", scan.accounts, scan.opened);
     return 0;
-  });
-
-  // Some sites without working compensation: a power factor near 0.8 all year (the advice's case).
-  db.transaction([&](storage::Connection& conn) {
-    return conn.execute("UPDATE bills SET kvarh = ROUND(kwh_total * 0.75) WHERE kvarh IS NOT NULL AND account_id % 7 = 3");
   });
 
   // Advice for every key account; the first proposal of one of am01's customers accepted.
