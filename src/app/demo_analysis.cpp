@@ -5,6 +5,7 @@
 // one stuck meter and one negative reading among them), a few sudden drops in last month's bills
 // and the anomaly scan, and the advice of every key account (one accepted into a usage plan).
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <iterator>
 #include <map>
@@ -238,7 +239,21 @@ void seed_demo_analysis(storage::Database& db, std::uint64_t seed) {
         "WHERE u.username = 'am01' AND v.status = 'proposed' AND v.kind = 'basic_charge' ORDER BY v.saving_fen DESC LIMIT 1");
     if (pick) {
       try {
-        analysis::decide_advice(conn, *admin, pick->i64(0), true, "客户同意改为按需量计费", billing::add_months(this_month, -2), 0, now);
+        analysis::decide_advice(conn, *admin, pick->i64(0), true, "客户同意调整基本电费计费方式", billing::add_months(this_month, -2), 0, now);
+        // The customer made the change: the account is billed the way the latest quarter's advice says.
+        auto row = conn.query_one("SELECT account_id, data FROM usage_advice WHERE id = ?", {pick->i64(0)});
+        const auto data = boost::json::parse(row->str(1));
+        const auto& quarters = data.at("quarters").as_array();
+        if (!quarters.empty()) {
+          const auto& q = quarters.back().as_object();
+          conn.execute("UPDATE accounts SET basic_charge_mode = ? WHERE id = ?", {std::string(q.at("mode").as_string()), row->i64(0)});
+          if (q.at("mode").as_string() == "contract_demand") {
+            tariff::EnergyProfile p = tariff::load_profile(conn, row->i64(0)).value_or(tariff::EnergyProfile{});
+            p.account_id = row->i64(0);
+            p.contract_demand_kw = q.at("contract_demand_kw").to_number<double>();
+            tariff::save_profile(conn, p, admin->user_id, now);
+          }
+        }
       } catch (const AppError&) {
         // That year's usage plan was already delivered: the proposal stays open.
       }
