@@ -18,7 +18,16 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-std::string yuan(std::int64_t fen) { return fmt("%.2f", static_cast<double>(fen) / 100.0); }
+// Fen as yuan with two decimals and thousands separators: 2479910303 -> "24,799,103.03".
+std::string yuan(std::int64_t fen) {
+  const bool negative = fen < 0;
+  const std::uint64_t v = static_cast<std::uint64_t>(negative ? -fen : fen);
+  std::string whole = std::to_string(v / 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<std::size_t>(i), ",");
+  char cents[4];
+  std::snprintf(cents, sizeof cents, "%02d", static_cast<int>(v % 100));
+  return (negative ? "-" : "") + whole + "." + cents;
+}
 
 const char* mode_zh(BasicMode m) {
   switch (m) {
@@ -32,6 +41,14 @@ const char* mode_zh(BasicMode m) {
 int quarter_of(const std::string& period) { return (std::stoi(period.substr(5, 2)) - 1) / 3 + 1; }
 
 double tan_of_pf(double pf) { return pf >= 1.0 ? 0.0 : std::sqrt(1.0 - pf * pf) / pf; }
+
+// A whole number with thousands separators.
+std::string group(double v) {
+  std::string s = fmt("%.0f", v);
+  const std::size_t start = s[0] == '-' ? 1 : 0;
+  for (int i = static_cast<int>(s.size()) - 3; i > static_cast<int>(start); i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
 
 }  // namespace
 
@@ -178,7 +195,7 @@ std::vector<Recommendation> advise(const AccountInput& in, const AdviceParams& p
     r.shift_kwh = (shift_sharp + shift_peak) * to_year;
     r.saving_kwh = 0;  // the energy moves, it is not saved
     r.saving_fen = static_cast<std::int64_t>(std::llround(static_cast<double>(fen) * to_year));
-    r.detail_zh = "将尖峰、高峰时段 " + std::to_string(params.tou_shift_pct) + "% 的用电量（每年约 " + fmt("%.0f", r.shift_kwh) +
+    r.detail_zh = "将尖峰、高峰时段 " + std::to_string(params.tou_shift_pct) + "% 的用电量（每年约 " + group(r.shift_kwh) +
                   " 千瓦时）调整到低谷时段，预计每年节约电费 " + yuan(r.saving_fen) + " 元。";
     r.assumptions = {basis, "可调整比例为尖峰、高峰电量的 " + std::to_string(params.tou_shift_pct) + "%（本公司假设，可在电价参数中修改）",
                      "按现行分时电价的峰谷价差计算，不含生产组织调整的成本"};
@@ -213,7 +230,7 @@ std::vector<Recommendation> advise(const AccountInput& in, const AdviceParams& p
       r.pf_before = *pf_now;
       r.pf_after = params.pf_target_hundredths;
       r.saving_fen = static_cast<std::int64_t>(std::llround(static_cast<double>(now_fen - after_fen) * to_year));
-      r.detail_zh = "全年平均功率因数 " + fmt("%.2f", *pf_now / 100.0) + "，加装约 " + fmt("%.0f", r.capacitor_kvar) +
+      r.detail_zh = "全年平均功率因数 " + fmt("%.2f", *pf_now / 100.0) + "，加装约 " + group(r.capacitor_kvar) +
                     " 千乏无功补偿装置使功率因数达到 " + fmt("%.2f", target) + "，预计每年减少力调电费 " + yuan(r.saving_fen) + " 元。";
       r.assumptions = {basis, std::string("考核标准 ") + tariff::pf_standard_code(*cur.pf_standard) + "，按《功率因数调整电费办法》计算",
                        "补偿容量 = 最大需量 × (tanφ1 − tanφ2)，取整到 10 千乏；设备投资未计入"};

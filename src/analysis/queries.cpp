@@ -235,7 +235,8 @@ bj::object anomaly_list(Connection& conn, const auth::Principal& p, const Anomal
            "SELECT x.id, x.customer_id, c.name, x.account_id, a.account_no, x.kind, x.period, x.evidence, x.expected_kwh, x.actual_kwh, x.severity, "
            "COALESCE(o.display_name, ''), x.due_date, x.status, x.review_note, x.back_kwh, x.back_billing_fen, x.penalty_fen, x.confirm_note, "
            "x.created_at, c.org_path, c.manager_id, c.backup_manager_id, "
-           "(SELECT CASE WHEN SUM(b.kwh_total) > 0 THEN SUM(b.amount_fen) / SUM(b.kwh_total) END FROM bills b WHERE b.account_id = x.account_id) "
+           "(SELECT CASE WHEN SUM(b.kwh_total) > 0 THEN SUM(b.amount_fen) / SUM(b.kwh_total) END FROM bills b WHERE b.account_id = x.account_id), "
+           "x.owner_id "
            "FROM usage_anomalies x JOIN customers c ON c.id = x.customer_id JOIN accounts a ON a.id = x.account_id "
            "LEFT JOIN users o ON o.id = x.owner_id" +
                where + " ORDER BY CASE x.status WHEN 'open' THEN 0 WHEN 'theft_suspected' THEN 1 ELSE 2 END, x.severity DESC, x.period DESC, x.id",
@@ -245,7 +246,11 @@ bj::object anomaly_list(Connection& conn, const auth::Principal& p, const Anomal
     if (shown <= (f.page - 1) * f.page_size || shown > f.page * f.page_size) continue;
     // An estimate for the inspection: the missing energy at the account's average price so far.
     bj::value estimate = nullptr;
-    if (!r.is_null(23) && r.f64(8) > r.f64(9)) estimate = static_cast<std::int64_t>(std::llround((r.f64(8) - r.f64(9)) * r.f64(23)));
+    // (Only for the kinds where energy went unmetered.)
+    const std::string kind = r.str(5);
+    const bool energy_missing = kind == "sudden_drop" || kind == "zero_reading" || kind == "flat_curve";
+    if (energy_missing && !r.is_null(23) && r.f64(8) > r.f64(9))
+      estimate = static_cast<std::int64_t>(std::llround((r.f64(8) - r.f64(9)) * r.f64(23)));
     items.push_back(bj::object{{"id", r.i64(0)},
                                {"customer_id", r.i64(1)},
                                {"customer_name", r.str(2)},
@@ -258,6 +263,7 @@ bj::object anomaly_list(Connection& conn, const auth::Principal& p, const Anomal
                                {"actual_kwh", round2(r.f64(9))},
                                {"severity", r.i64(10)},
                                {"owner", r.str(11)},
+                               {"owner_id", json::nullable(r.opt_i64(24))},
                                {"due_date", r.str(12)},
                                {"status", r.str(13)},
                                {"review_note", json::nullable(r.opt_str(14))},

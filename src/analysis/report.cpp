@@ -329,7 +329,9 @@ int run_report_batches(Connection& conn, Millis now, int chunk) {
 namespace {
 
 bj::object batch_json(const storage::Row& r) {
-  return {{"id", r.i64(0)},         {"status", r.str(1)},     {"period_to", r.str(2)}, {"total", r.i64(3)},
+  // period_to: the last month the reports cover, null when each account's latest month.
+  return {{"id", r.i64(0)},         {"status", r.str(1)},     {"period_to", r.str(2) == "latest" ? boost::json::value(nullptr) : boost::json::value(r.str(2))},
+          {"total", r.i64(3)},
           {"done", r.i64(4)},       {"failed", r.i64(5)},     {"created_by", r.str(6)}, {"created_at", format_iso_utc(r.i64(7))},
           {"finished_at", json::instant_or_null(r.opt_i64(8))}};
 }

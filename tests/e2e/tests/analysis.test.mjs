@@ -11,7 +11,17 @@
 // with curves, the 15-minute curve and the heat map (canvases), the statistics, and 电费测算 for the
 // month; changing the basic-charge mode (what-if) changes the total and shows the difference from the
 // current way. 电费测算 opened from the tab shows the same bill.
+// Then the year, the advice, the anomalies and the reports (screenshots 150–159): the manager sees the
+// year overview (KPI cards, the monthly chart) and downloads the analysis report as PDF (%PDF) and XLSX
+// (PK); recomputes the advice (重新计算), accepts one proposal (effective month by default: next month)
+// which turns 已采纳 with its usage plan and its realised-saving table, is refused rejecting another
+// without a note (the dialog does not send) and rejects it with one. The administrator runs 立即扫描 on
+// 用电分析 › 异常核查; the owner of an open anomaly (its account manager, found through the API) reviews it
+// as 疑似窃电 with a note; the administrator confirms the theft on the customer's tab with the amounts
+// (the estimate shown as a hint) and sees 已认定窃电. am01 generates the reports of all their key
+// accounts on 分析报告, waits for the batch to finish (the page polls) and downloads one report.
 //   cd tests/e2e && LIANXIN_URL=http://127.0.0.1:8080 node --test tests/analysis.test.mjs
+import fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiGet, baseUrl, byTestId, inputOf, launch, login, logout, password, screenshot, waitForLoaded } from '../lib/harness.mjs'
@@ -49,6 +59,21 @@ async function apiSend(page, method, pathAndQuery, body) {
   const { status, body: answer } = await apiCall(page, method, pathAndQuery, body)
   if (status >= 400) throw new Error(`${method} ${pathAndQuery} -> HTTP ${status}: ${JSON.stringify(answer)}`)
   return answer
+}
+
+// Clicks a button that makes the browser download a file; returns {name, head} (the suggested file
+// name and the first bytes of the file as latin1 text).
+async function downloadVia(page, locator) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), locator.click()])
+  const file = await download.path()
+  const head = fs.readFileSync(file).subarray(0, 8).toString('latin1')
+  return { name: download.suggestedFilename(), head }
+}
+
+const nextMonth = () => {
+  const now = new Date()
+  const date = new Date(now.getFullYear(), now.getMonth() + 1, 1)
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}`
 }
 
 // Opens an entry of the 用电分析 menu group (the group opens first when it is closed).
@@ -254,6 +279,8 @@ describe('Electricity-use analysis (用电分析)', () => {
     await cellError.waitFor()
     assert.match(await cellError.innerText(), /高峰/)
     assert.equal(await page.locator('[data-testid="tariff-form-rates"] tr.el-table__row.row-error').count(), 1, 'the fourth row is marked')
+    // (the error text appears with a transition: wait for it rather than read it at once)
+    await page.locator('.el-form-item.is-error .el-form-item__error', { hasText: '重叠' }).first().waitFor()
     assert.match(await page.locator('.el-form-item.is-error').first().innerText(), /重叠/, 'the validity overlaps January')
     await shot(page, '142-tariff-form-errors')
   })
@@ -336,7 +363,11 @@ describe('Electricity-use analysis (用电分析)', () => {
     const maxKw = Number(await byTestId(page, 'stat-max').getAttribute('data-kw'))
     assert.ok(maxKw > scenario.account.contract_capacity_kva * 0.4 && maxKw < scenario.account.contract_capacity_kva * 0.65, `maximum load ${maxKw} kW`)
     assert.match(await byTestId(page, 'analysis-stats').innerText(), /出现在 \d+ 日 \d\d:\d\d/)
-    await shot(page, '145-analysis-curves')
+    // The curves come below the year overview, the advice and the anomalies.
+    await page.locator('.el-message').first().waitFor({ state: 'detached' }).catch(() => {})
+    await byTestId(page, 'curve-months').scrollIntoViewIfNeeded()
+    await page.waitForTimeout(400)
+    await screenshot(page, '145-analysis-curves')
   })
 
   it('电费测算 for the month: changing the basic-charge mode changes the total and shows the difference', async () => {
@@ -392,5 +423,229 @@ describe('Electricity-use analysis (用电分析)', () => {
     assert.equal((await evaluated).status(), 200)
     await page.locator('[data-testid="tariff-evaluate-page"] [data-testid="bill-lines"] [data-testid="bill-line"][data-code="energy"]').waitFor()
     await shot(page, '149-evaluate-no-time-of-use')
+  })
+
+  // ---- the year, advice, anomalies and reports ------------------------------------------------
+
+  it('the 用电分析 tab shows the year of each account and downloads the analysis report as PDF and XLSX', async () => {
+    await page.goto(`${baseUrl}/customers/${scenario.customer.id}?tab=analysis`)
+    await byTestId(page, 'analysis-tab').waitFor()
+    const overview = byTestId(page, 'year-overview')
+    await overview.locator('[data-testid="year-kpi"][data-kpi="kwh"]').first().waitFor()
+    for (const kpi of ['kwh', 'max_demand', 'load_factor', 'peak_share', 'power_factor', 'utilisation', 'yoy', 'peers']) {
+      assert.equal(await overview.locator(`[data-testid="year-account"]:visible [data-testid="year-kpi"][data-kpi="${kpi}"]`).count(), 1, `KPI ${kpi}`)
+    }
+    assert.match(await overview.locator('[data-testid="year-account"]:visible [data-kpi="max_demand"]').innerText(), /出现在 \d{4}-\d\d/)
+    assert.match(await overview.locator('[data-testid="year-account"]:visible [data-kpi="peers"]').innerText(), /kWh\/kVA/)
+    await overview.locator('[data-testid="year-account"]:visible [data-testid="year-chart"] canvas').first().waitFor()
+    await shot(page, '150-analysis-year')
+
+    const pdf = await downloadVia(page, byTestId(page, 'report-pdf'))
+    assert.equal(pdf.head.slice(0, 4), '%PDF', `a PDF: ${JSON.stringify(pdf.head)}`)
+    assert.match(pdf.name, /^用电分析报告-.+-\d{4}-\d\d-\d\d\.pdf$/)
+    const xlsx = await downloadVia(page, byTestId(page, 'report-xlsx'))
+    assert.equal(xlsx.head.slice(0, 2), 'PK', `a workbook (zip): ${JSON.stringify(xlsx.head)}`)
+    assert.match(xlsx.name, /\.xlsx$/)
+  })
+
+  it('重新计算 the advice, accept one proposal and reject another (a note is required)', async () => {
+    const list = byTestId(page, 'advice-list')
+    await list.scrollIntoViewIfNeeded()
+    const refreshed = page.waitForResponse((r) => r.request().method() === 'POST' && /\/advice\/refresh$/.test(new URL(r.url()).pathname))
+    await byTestId(page, 'advice-refresh').click()
+    assert.equal((await refreshed).status(), 200)
+    const proposed = list.locator('[data-testid="advice-item"][data-status="proposed"]')
+    await proposed.first().waitFor()
+    assert.ok((await proposed.count()) >= 2, `at least two proposals: ${await proposed.count()}`)
+    assert.match(await list.locator('[data-testid="advice-totals"]').innerText(), /待决策建议年节约/)
+    const basic = list.locator('[data-testid="advice-item"][data-kind="basic_charge"][data-status="proposed"]').first()
+    if ((await basic.count()) > 0) assert.ok((await basic.locator('[data-testid="advice-quarters"] tr.el-table__row').count()) >= 1, 'the quarters of the basic-charge advice')
+    await list.locator('[data-testid="advice-item"]').first().scrollIntoViewIfNeeded()
+    await page.locator('.el-message').first().waitFor({ state: 'detached' }).catch(() => {})
+    await screenshot(page, '151-advice-list')
+
+    // Accept the first proposal with the default effective month (next month).
+    const first = proposed.first()
+    const acceptId = await first.getAttribute('data-id')
+    await page.locator('.el-message').first().waitFor({ state: 'detached' }).catch(() => {})
+    await first.locator('[data-testid="advice-accept"]').click()
+    const dialog = page.locator('[data-testid="advice-decision-dialog"]:visible')
+    await dialog.waitFor()
+    assert.equal(await inputOf(page, 'advice-effective-from').inputValue(), nextMonth())
+    const accepted = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/advice/${acceptId}/decision`)
+    await dialog.locator('[data-testid="advice-decision-submit"]').click()
+    assert.equal((await accepted).status(), 200)
+    const acceptedItem = list.locator(`[data-testid="advice-item"][data-id="${acceptId}"]`)
+    await list.locator(`[data-testid="advice-item"][data-id="${acceptId}"][data-status="accepted"]`).waitFor()
+    assert.match(await acceptedItem.locator('[data-testid="advice-status"]').innerText(), /已采纳/)
+    await acceptedItem.locator('[data-testid="advice-plan"]').waitFor()
+    assert.match(await acceptedItem.innerText(), new RegExp(`自 ${nextMonth()} 起执行`))
+    await acceptedItem.locator('[data-testid="advice-realised"]').waitFor()
+
+    // Reject another: without a note the dialog does not send.
+    const other = list.locator('[data-testid="advice-item"][data-status="proposed"]').first()
+    const rejectId = await other.getAttribute('data-id')
+    let sent = false
+    const watchDecision = (request) => {
+      if (new URL(request.url()).pathname === `/api/v1/advice/${rejectId}/decision`) sent = true
+    }
+    page.on('request', watchDecision)
+    await page.locator('.el-message').first().waitFor({ state: 'detached' }).catch(() => {})
+    await other.locator('[data-testid="advice-reject"]').click()
+    await dialog.waitFor()
+    await dialog.locator('[data-testid="advice-decision-submit"]').click()
+    await dialog.locator('.el-form-item__error', { hasText: '请填写不采纳的原因' }).waitFor()
+    await page.waitForTimeout(400)
+    assert.equal(sent, false, 'no request without a note')
+    page.off('request', watchDecision)
+    await screenshot(page, '152-advice-reject-needs-note')
+    await inputOf(page, 'advice-note').fill('客户近期计划扩产，暂不调整（浏览器测试）')
+    const rejected = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/advice/${rejectId}/decision`)
+    await dialog.locator('[data-testid="advice-decision-submit"]').click()
+    assert.equal((await rejected).status(), 200)
+    const rejectedItem = list.locator(`[data-testid="advice-item"][data-id="${rejectId}"][data-status="rejected"]`)
+    await rejectedItem.waitFor()
+    assert.match(await rejectedItem.innerText(), /客户近期计划扩产/)
+    assert.match(await rejectedItem.locator('[data-testid="advice-status"]').innerText(), /未采纳/)
+    await page.locator('.el-message').first().waitFor({ state: 'detached' }).catch(() => {})
+    await acceptedItem.evaluate((node) => node.scrollIntoView({ block: 'start' }))
+    await page.waitForTimeout(300)
+    await screenshot(page, '153-advice-decided')
+  })
+
+  const anomaly = { id: null, customerId: null, owner: null }
+
+  it('异常核查: the administrator scans now and sees the open anomalies', async () => {
+    await logout(page)
+    await login(page, adminUser, password)
+    await openMenu(page, 'menu-analysis-anomalies')
+    await page.waitForURL(/\/analysis\/anomalies/)
+    await byTestId(page, 'anomaly-page').waitFor()
+    const scanned = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/analysis/anomalies/scan')
+    await byTestId(page, 'anomaly-scan').click()
+    assert.equal((await scanned).status(), 200)
+    await byTestId(page, 'anomaly-scan-result').waitFor()
+    assert.match(await byTestId(page, 'anomaly-scan-result').innerText(), /扫描完成/)
+    await waitForLoaded(page, 'anomaly-list')
+    await page.locator('[data-testid="anomaly-list"] [data-testid="anomaly-item"]').first().waitFor()
+
+    // An open anomaly and its owner (the customer's account manager) through the API.
+    const open = await apiGet(page, '/analysis/anomalies?status=open&page=1&page_size=100')
+    assert.ok(open.items.length > 0, 'the demo has open anomalies')
+    const users = await apiGet(page, '/users?page=1&page_size=500')
+    const pick = open.items.find((item) => users.items.some((user) => user.display_name === item.owner && /^am\d+$/.test(user.username))) ?? open.items[0]
+    anomaly.id = pick.id
+    anomaly.customerId = pick.customer_id
+    anomaly.owner = users.items.find((user) => user.display_name === pick.owner && /^am\d+$/.test(user.username))?.username ?? null
+    await shot(page, '154-anomaly-page')
+  })
+
+  it("the anomaly's owner reviews it as 疑似窃电 with a note", async () => {
+    if (anomaly.owner) {
+      await logout(page)
+      await login(page, anomaly.owner, password)
+    }
+    await openMenu(page, 'menu-analysis-anomalies')
+    await page.waitForURL(/\/analysis\/anomalies/)
+    await waitForLoaded(page, 'anomaly-list')
+    const review = page.locator(`[data-testid="anomaly-review"][data-id="${anomaly.id}"]`)
+    if ((await review.count()) === 0) {
+      // Not on the first page of the caller's pending reviews: all open ones.
+      await page.goto(`${baseUrl}/analysis/anomalies?mine=false&status=open`)
+      await waitForLoaded(page, 'anomaly-list')
+      await page.locator('[data-testid="anomaly-list"] [data-testid="anomaly-item"]').first().waitFor()
+      if ((await review.count()) === 0) {
+        const sizes = page.locator('.pagination-bar .el-select')
+        await sizes.click()
+        await page.locator('.el-select-dropdown__item:visible', { hasText: '100' }).first().click()
+        await waitForLoaded(page, 'anomaly-list')
+      }
+    }
+    await review.waitFor()
+    await review.click()
+    const dialog = page.locator('[data-testid="anomaly-review-dialog"]:visible')
+    await dialog.waitFor()
+    await dialog.locator('[data-testid="anomaly-review-theft"]').click()
+    await inputOf(page, 'anomaly-review-note').fill('现场核查发现计量装置封印异常，疑似绕越计量（浏览器测试）')
+    await page.waitForTimeout(400) // the dialog's opening animation
+    await screenshot(page, '155-anomaly-review-dialog')
+    const reviewed = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/analysis/anomalies/${anomaly.id}/review`)
+    await dialog.locator('[data-testid="anomaly-review-submit"]').click()
+    assert.equal((await reviewed).status(), 200)
+    const item = page.locator(`[data-testid="anomaly-item"][data-id="${anomaly.id}"][data-status="theft_suspected"]`)
+    await item.waitFor()
+    const row = page.locator('[data-testid="anomaly-list"] tr.el-table__row', { has: item })
+    assert.match(await row.locator('[data-testid="anomaly-status"]').innerText(), /疑似窃电/)
+    await shot(page, '156-anomaly-reviewed')
+  })
+
+  it('the administrator confirms the theft with the amounts on the customer tab and sees 已认定窃电', async () => {
+    if (anomaly.owner) {
+      await logout(page)
+      await login(page, adminUser, password)
+    }
+    await page.goto(`${baseUrl}/customers/${anomaly.customerId}?tab=analysis`)
+    const section = byTestId(page, 'anomaly-section')
+    const confirm = section.locator(`[data-testid="anomaly-confirm"][data-id="${anomaly.id}"]`)
+    await confirm.waitFor()
+    await confirm.scrollIntoViewIfNeeded()
+    await confirm.click()
+    const dialog = page.locator('[data-testid="anomaly-confirm-dialog"]:visible')
+    await dialog.waitFor()
+    await dialog.locator('[data-testid="anomaly-confirm-estimate"]').waitFor()
+    assert.match(await dialog.locator('[data-testid="anomaly-confirm-estimate"]').innerText(), /估算/)
+    await inputOf(page, 'anomaly-confirm-kwh').fill('12000')
+    await inputOf(page, 'anomaly-confirm-back').fill('8765.43')
+    await inputOf(page, 'anomaly-confirm-penalty').fill('26296.29')
+    await inputOf(page, 'anomaly-confirm-note').fill('用电检查现场认定绕越计量窃电，追补电费并收取三倍违约使用电费（浏览器测试）')
+    await page.waitForTimeout(400) // the dialog's opening animation
+    await screenshot(page, '157-anomaly-confirm-dialog')
+    const confirmed = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/analysis/anomalies/${anomaly.id}/confirm`)
+    await dialog.locator('[data-testid="anomaly-confirm-submit"]').click()
+    const response = await confirmed
+    assert.equal(response.status(), 200)
+    assert.deepEqual(
+      { back: JSON.parse(response.request().postData()).back_billing_fen, penalty: JSON.parse(response.request().postData()).penalty_fen },
+      { back: 876543, penalty: 2629629 },
+      'yuan sent as fen',
+    )
+    const item = page.locator(`[data-testid="anomaly-item"][data-id="${anomaly.id}"][data-status="theft_confirmed"]`)
+    await section.locator(`[data-testid="anomaly-item"][data-id="${anomaly.id}"][data-status="theft_confirmed"]`).waitFor()
+    const row = section.locator('tr.el-table__row', { has: item })
+    assert.match(await row.locator('[data-testid="anomaly-status"]').innerText(), /已认定窃电/)
+    assert.match(await row.innerText(), /8,765\.43/)
+    await page.locator('.el-message').first().waitFor({ state: 'detached' }).catch(() => {})
+    await section.scrollIntoViewIfNeeded()
+    await page.waitForTimeout(300)
+    await screenshot(page, '158-anomaly-confirmed')
+  })
+
+  it('分析报告: am01 generates the reports of all their key accounts, waits for the batch and downloads one', async () => {
+    await logout(page)
+    await login(page, process.env.LIANXIN_MANAGER_USER ?? 'am01', password)
+    await openMenu(page, 'menu-analysis-reports')
+    await page.waitForURL(/\/analysis\/reports/)
+    await byTestId(page, 'report-batches').waitFor()
+    const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/analysis/report-batches')
+    await byTestId(page, 'report-batch-generate').click()
+    const response = await created
+    assert.equal(response.status(), 201)
+    const batch = await response.json()
+    assert.ok(batch.total > 0, 'am01 has key accounts')
+    // The page polls every 3 seconds until the worker is done.
+    await page.locator(`[data-testid="report-batch"][data-id="${batch.id}"][data-status="done"]`).waitFor({ timeout: 120_000 })
+    const marker = page.locator(`[data-testid="report-batch"][data-id="${batch.id}"]`)
+    assert.equal(await marker.getAttribute('data-done'), String(batch.total))
+    const reports = page.locator(`[data-testid="report-batch-reports"][data-batch="${batch.id}"]`)
+    if (!(await reports.isVisible())) {
+      await page.locator('[data-testid="report-batches"] tr.el-table__row', { has: marker }).locator('.el-table__expand-icon').click()
+    }
+    await reports.locator('[data-testid="report-item"]').first().waitFor()
+    assert.equal(await reports.locator('[data-testid="report-item"]').count(), batch.total)
+    await shot(page, '159-report-batches')
+    const pdf = await downloadVia(page, reports.locator('[data-testid="report-download-pdf"]').first())
+    assert.equal(pdf.head.slice(0, 4), '%PDF')
+    const xlsx = await downloadVia(page, reports.locator('[data-testid="report-download-xlsx"]').first())
+    assert.equal(xlsx.head.slice(0, 2), 'PK')
   })
 })

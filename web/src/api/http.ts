@@ -177,11 +177,17 @@ function fileNameFromDisposition(header: string | null): string | null {
 }
 
 // Downloads a GET resource (export, template) as a file via a blob URL, so that
-// errors are reported like any other API error instead of a broken page.
-export async function download(path: string, query: Query | undefined, fallbackName: string): Promise<void> {
+// errors are reported like any other API error instead of a broken page. preferFallback: name the file
+// fallbackName even when the server names it (a friendlier name than the server's).
+export async function download(
+  path: string,
+  query: Query | undefined,
+  fallbackName: string,
+  options: { preferFallback?: boolean } = {},
+): Promise<void> {
   const response = await rawRequest('GET', path, { query })
   const blob = await response.blob()
-  const name = fileNameFromDisposition(response.headers.get('Content-Disposition')) ?? fallbackName
+  const name = options.preferFallback ? fallbackName : (fileNameFromDisposition(response.headers.get('Content-Disposition')) ?? fallbackName)
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url

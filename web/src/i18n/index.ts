@@ -11,6 +11,8 @@ import qualityZhCN, { type QualityMessages } from './locales/quality.zh-CN'
 import qualityEn from './locales/quality.en'
 import tariffZhCN, { type TariffMessages } from './locales/tariff.zh-CN'
 import tariffEn from './locales/tariff.en'
+import analysisZhCN, { type AnalysisMessages } from './locales/analysis.zh-CN'
+import analysisEn from './locales/analysis.en'
 
 export type AppLocale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'lianxin.locale'
@@ -21,13 +23,15 @@ function initialLocale(): AppLocale {
 }
 
 // The billing, business-expansion, outage, data-quality and electricity-use analysis messages live in
-// their own files, merged here under `billing`, `expansion`, `outages`, `quality` and `tariff`.
+// their own files, merged here under `billing`, `expansion`, `outages`, `quality`, `tariff` and
+// `analysis` (the year overview, advice, anomalies and reports of the electricity-use analysis).
 type AppMessages = MessageSchema & {
   billing: BillingMessages
   expansion: ExpansionMessages
   outages: OutagesMessages
   quality: QualityMessages
   tariff: TariffMessages
+  analysis: AnalysisMessages
 }
 
 export const i18n = createI18n<[AppMessages], AppLocale, false>({
@@ -35,8 +39,8 @@ export const i18n = createI18n<[AppMessages], AppLocale, false>({
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
   messages: {
-    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN, outages: outagesZhCN, quality: qualityZhCN, tariff: tariffZhCN },
-    en: { ...en, billing: billingEn, expansion: expansionEn, outages: outagesEn, quality: qualityEn, tariff: tariffEn },
+    'zh-CN': { ...zhCN, billing: billingZhCN, expansion: expansionZhCN, outages: outagesZhCN, quality: qualityZhCN, tariff: tariffZhCN, analysis: analysisZhCN },
+    en: { ...en, billing: billingEn, expansion: expansionEn, outages: outagesEn, quality: qualityEn, tariff: tariffEn, analysis: analysisEn },
   },
 })
 

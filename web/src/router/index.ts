@@ -247,6 +247,18 @@ export const appRoutes: RouteRecordRaw[] = [
     meta: { title: 'tariff.menu.curveImport', permission: 'curve.import' },
   },
   {
+    path: 'analysis/anomalies',
+    name: 'analysis-anomalies',
+    component: () => import('@/views/analysis/anomalies.vue'),
+    meta: { title: 'analysis.menu.anomalies', permission: 'customer.read' },
+  },
+  {
+    path: 'analysis/reports',
+    name: 'analysis-reports',
+    component: () => import('@/views/analysis/reports.vue'),
+    meta: { title: 'analysis.menu.reports', permission: 'analysis.review' },
+  },
+  {
     path: 'tariff/settings',
     name: 'tariff-settings',
     component: () => import('@/views/tariff/settings.vue'),
