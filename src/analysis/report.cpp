@@ -12,6 +12,7 @@
 #include "billing/rules.hpp"
 #include "common/json.hpp"
 #include "curves/stats.hpp"
+#include "customers/rules.hpp"
 #include "curves/store.hpp"
 #include "http/json_response.hpp"
 #include "http/params.hpp"
@@ -54,6 +55,12 @@ std::string fixed(double v, int decimals) {
 }
 std::string pct(double v) { return std::isnan(v) ? "—" : fixed(v * 100, 1) + "%"; }
 std::string yuan(double fen) { return std::isnan(fen) ? "—" : billing::format_yuan(static_cast<std::int64_t>(std::llround(fen))); }
+
+std::string code_label(const std::vector<customers::CodeLabel>& list, const std::string& code) {
+  for (const auto& c : list)
+    if (code == c.code) return c.zh;
+  return code;
+}
 
 const char* mode_zh(const std::string& code) {
   if (code == "capacity") return "按变压器容量";
@@ -147,7 +154,8 @@ ReportFiles customer_report(Connection& conn, const auth::Principal& p, std::int
                   pct(num(peers->as_object(), "percentile")) + "）";
     }
     pdf.key_values({{"户号", no},
-                    {"用电类别 / 电压", str(a, "tariff_category") + " / " + str(a, "voltage_level")},
+                    {"用电类别 / 电压", code_label(customers::tariff_categories(), str(a, "tariff_category")) + " / " +
+                                              code_label(customers::voltage_levels(), str(a, "voltage_level"))},
                     {"合同容量", fixed(num(a, "capacity_kva"), 0) + " kVA"},
                     {"基本电费", mode_zh(str(a, "basic_charge_mode"))},
                     {"统计期", str(ch, "from") + " 至 " + str(ch, "to")},
@@ -158,7 +166,8 @@ ReportFiles customer_report(Connection& conn, const auth::Principal& p, std::int
                     {"功率因数", fixed(num(ch, "power_factor"), 2)},
                     {"同比", pct(num(ch, "yoy_change"))},
                     {"同行业 kWh/kVA 中位数", peer_text}});
-    overview.rows.push_back({no, str(a, "tariff_category"), str(a, "voltage_level"), num(a, "capacity_kva"), std::string(mode_zh(str(a, "basic_charge_mode"))),
+    overview.rows.push_back({no, code_label(customers::tariff_categories(), str(a, "tariff_category")),
+                             code_label(customers::voltage_levels(), str(a, "voltage_level")), num(a, "capacity_kva"), std::string(mode_zh(str(a, "basic_charge_mode"))),
                              str(ch, "from") + "~" + str(ch, "to"), num(ch, "kwh"), num(ch, "max_demand_kw"), num(ch, "avg_load_factor"),
                              num(ch, "peak_share"), num(ch, "power_factor"), num(ch, "yoy_change"), peer_median, num(ch, "kwh_per_kva")});
 
@@ -167,7 +176,7 @@ ReportFiles customer_report(Connection& conn, const auth::Principal& p, std::int
     energy.y_unit = "kWh";
     energy.stacked = true;
     io::LineChart demand;
-    demand.title = "户号 " + no + " 月最大需量与负荷率";
+    demand.title = "户号 " + no + " 月最大需量";
     demand.y_unit = "kW";
     const char* periods[] = {"sharp", "peak", "flat", "valley", "deep"};
     const char* periods_zh[] = {"尖峰", "高峰", "平段", "低谷", "深谷"};
@@ -196,9 +205,9 @@ ReportFiles customer_report(Connection& conn, const auth::Principal& p, std::int
     demand.series.push_back(std::move(max_kw));
     pdf.bar_chart(energy);
     pdf.line_chart(demand);
-    pdf.table({{"月份", 1.1}, {"用电量(kWh)", 1.3, io::Align::right}, {"峰段(kWh)", 1.2, io::Align::right}, {"谷段(kWh)", 1.2, io::Align::right},
-               {"最大需量(kW)", 1.2, io::Align::right}, {"功率因数", 0.9, io::Align::right}, {"负荷率", 0.9, io::Align::right},
-               {"电费(元)", 1.4, io::Align::right}},
+    pdf.table({{"月份", 0.9}, {"用电量(kWh)", 1.3, io::Align::right}, {"峰段(kWh)", 1.2, io::Align::right}, {"谷段(kWh)", 1.2, io::Align::right},
+               {"最大需量(kW)", 1.2, io::Align::right}, {"功率因数", 0.8, io::Align::right}, {"负荷率", 0.8, io::Align::right},
+               {"电费(元)", 1.9, io::Align::right}},
               rows);
   }
 
