@@ -58,6 +58,14 @@ double MonthFacts::total_kwh() const {
   return s;
 }
 
+tariff::MonthUsage MonthFacts::usage() const {
+  tariff::MonthUsage u;
+  u.kwh = kwh;
+  u.kvarh = kvarh;
+  u.max_demand_kw = max_demand_kw;
+  return u;
+}
+
 const std::vector<double>& standard_transformer_sizes() {
   static const std::vector<double> sizes = {30,   50,   63,   80,   100,  125,  160,  200,   250,   315,   400,   500,   630,  800,
                                             1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000};
@@ -208,10 +216,7 @@ std::vector<Recommendation> advise(const AccountInput& in, const AdviceParams& p
     double kwh_sum = 0, kvarh_sum = 0, max_kw = 0;
     std::int64_t now_fen = 0, after_fen = 0;
     for (auto& m : months) {
-      tariff::MonthUsage u;
-      u.kwh = m.kwh;
-      u.kvarh = m.kvarh;
-      u.max_demand_kw = m.max_demand_kw;
+      tariff::MonthUsage u = m.usage();
       now_fen += tariff::reconstruct_bill(rate, u, cur).pf_fen;
       u.kvarh = std::min(m.kvarh, m.total_kwh() * tan_of_pf(target));
       after_fen += tariff::reconstruct_bill(rate, u, cur).pf_fen;

@@ -25,6 +25,7 @@ struct MonthFacts {
   double kvarh = 0;
   double max_demand_kw = 0;                // from the curve when there is one, else the bill
   double total_kwh() const;
+  tariff::MonthUsage usage() const;        // as the bill engine takes it
 };
 
 struct AccountInput {

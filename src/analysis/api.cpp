@@ -113,9 +113,8 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     const auto note = json::opt_string(body, "note", v, 2000).value_or("");
     v.throw_if_failed("invalid review");
     return g->db().transaction([&](Connection& conn) {
-      review_anomaly(conn, p, id, result, note, now_millis());
       AnomalyFilter f;
-      f.customer_id = visible_anomaly_customer(conn, p, id);
+      f.customer_id = review_anomaly(conn, p, id, result, note, now_millis());
       f.page_size = 200;
       return ok(anomaly_list(conn, p, f));
     });
@@ -135,9 +134,8 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     t.note = json::opt_string(body, "note", v, 2000).value_or("");
     v.throw_if_failed("invalid confirmation");
     return g->db().transaction([&](Connection& conn) {
-      confirm_theft(conn, p, id, t, now_millis());
       AnomalyFilter f;
-      f.customer_id = visible_anomaly_customer(conn, p, id);
+      f.customer_id = confirm_theft(conn, p, id, t, now_millis());
       f.page_size = 200;
       return ok(anomaly_list(conn, p, f));
     });

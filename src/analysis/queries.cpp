@@ -9,6 +9,7 @@
 #include "billing/rules.hpp"
 #include "common/clock.hpp"
 #include "common/json.hpp"
+#include "curves/rules.hpp"
 #include "storage/db.hpp"
 
 namespace lianxin::analysis {
@@ -19,24 +20,8 @@ using tariff::TouPeriod;
 
 namespace {
 
-void require_visible(Connection& conn, const auth::Principal& p, std::int64_t customer_id, std::string* name = nullptr,
-                     std::string* industry = nullptr) {
-  auto r = conn.query_one("SELECT org_path, manager_id, backup_manager_id, name, COALESCE(industry_code, '') FROM customers WHERE id = ?",
-                          {customer_id});
-  if (!r || !auth::customer_visible(p, r->str(0), r->opt_i64(1), r->opt_i64(2))) throw_not_found("customer");
-  if (name) *name = r->str(3);
-  if (industry) *industry = r->str(4);
-}
-
 double round2(double v) { return std::round(v * 100) / 100; }
 double round4(double v) { return std::round(v * 10000) / 10000; }
-
-int days_in(const std::string& period) {
-  const int y = std::stoi(period.substr(0, 4)), m = std::stoi(period.substr(5, 2));
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return days[m - 1] + (m == 2 && leap ? 1 : 0);
-}
 
 bj::value opt_num(std::optional<double> v) { return v ? bj::value(*v) : bj::value(nullptr); }
 
@@ -44,7 +29,7 @@ bj::object month_json(const AccountMonth& m) {
   const double total = m.facts.total_kwh();
   const auto pf = tariff::power_factor(total, m.facts.kvarh);
   std::optional<double> load_factor;
-  if (m.facts.max_demand_kw > 0) load_factor = round4(total / (m.facts.max_demand_kw * 24.0 * days_in(m.facts.period)));
+  if (m.facts.max_demand_kw > 0) load_factor = round4(total / (m.facts.max_demand_kw * 24.0 * curves::days_in_month(std::stoi(m.facts.period.substr(0, 4)), std::stoi(m.facts.period.substr(5, 2)))));
   bj::object by;
   for (int i = 0; i < tariff::kPeriodCount; ++i) by[tariff::tou_period_code(static_cast<TouPeriod>(i))] = round2(m.facts.kwh[static_cast<std::size_t>(i)]);
   return {{"period", m.facts.period},
@@ -64,8 +49,9 @@ bj::object month_json(const AccountMonth& m) {
 }  // namespace
 
 bj::object customer_analysis(Connection& conn, const auth::Principal& p, std::int64_t customer_id, const std::string& to) {
-  std::string name, industry;
-  require_visible(conn, p, customer_id, &name, &industry);
+  const auto customer = visible_customer(conn, p, customer_id);
+  const std::string& name = customer.name;
+  const std::string& industry = customer.industry_code;
   bj::array accounts;
   for (auto& r : conn.query("SELECT id FROM accounts WHERE customer_id = ? AND status = 'active' ORDER BY account_no", {customer_id})) {
     auto a = tariff::load_account(conn, r.i64(0));
@@ -155,7 +141,7 @@ bj::object customer_analysis(Connection& conn, const auth::Principal& p, std::in
 }
 
 bj::object advice_list(Connection& conn, const auth::Principal& p, std::int64_t customer_id) {
-  require_visible(conn, p, customer_id);
+  visible_customer(conn, p, customer_id);
   bj::array items;
   std::int64_t proposed_total = 0, accepted_total = 0, realised_total = 0;
   for (auto& r : conn.query(

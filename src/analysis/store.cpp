@@ -43,18 +43,6 @@ void audit_json(Connection& conn, const auth::Principal& p, const char* action, 
                 {action, entity, std::to_string(id), org_path, before.empty() ? "" : bj::serialize(before), after.empty() ? "" : bj::serialize(after)});
 }
 
-struct CustomerRow {
-  std::string org_path;
-  std::optional<std::int64_t> manager_id, backup_id;
-  bool key_account = false;
-};
-
-CustomerRow visible_customer(Connection& conn, const auth::Principal& p, std::int64_t customer_id) {
-  auto r = conn.query_one("SELECT org_path, manager_id, backup_manager_id, is_key_account FROM customers WHERE id = ?", {customer_id});
-  if (!r || !auth::customer_visible(p, r->str(0), r->opt_i64(1), r->opt_i64(2))) throw_not_found("customer");
-  return {r->str(0), r->opt_i64(1), r->opt_i64(2), r->i64(3) != 0};
-}
-
 bj::object options_json(const tariff::BillOptions& o) {
   return {{"basic_mode", tariff::basic_mode_code(o.basic_mode)},
           {"capacity_kva", o.capacity_kva},
@@ -72,6 +60,13 @@ double num(const bj::object& o, const char* k, double fallback = 0) {
 }
 
 }  // namespace
+
+VisibleCustomer visible_customer(Connection& conn, const auth::Principal& p, std::int64_t customer_id) {
+  auto r = conn.query_one("SELECT name, org_path, COALESCE(industry_code, ''), manager_id, backup_manager_id, is_key_account FROM customers WHERE id = ?",
+                          {customer_id});
+  if (!r || !auth::customer_visible(p, r->str(1), r->opt_i64(3), r->opt_i64(4))) throw_not_found("customer");
+  return {r->str(0), r->str(1), r->str(2), r->opt_i64(3), r->opt_i64(4), r->i64(5) != 0};
+}
 
 std::vector<AccountMonth> account_months(Connection& conn, std::int64_t account_id, const std::string& from, const std::string& to) {
   std::map<std::string, AccountMonth> by;
@@ -302,10 +297,7 @@ std::vector<SavingMonth> realised_savings(Connection& conn, std::int64_t advice_
     std::string why;
     auto priced = price_account(conn, *a, settings, m.facts.period, why);
     if (!priced) continue;
-    tariff::MonthUsage u;
-    u.kwh = m.facts.kwh;
-    u.kvarh = m.facts.kvarh;
-    u.max_demand_kw = m.facts.max_demand_kw;
+    const tariff::MonthUsage u = m.facts.usage();
     const tariff::Bill now_bill = tariff::reconstruct_bill(priced->rate, u, priced->options);
     std::int64_t realised = 0;
     if (kind == "basic_charge" || kind == "capacity_reduction" || kind == "suspension") {
@@ -347,13 +339,10 @@ ScanResult scan_anomalies(Connection& conn, Millis now, const std::vector<std::i
   const std::string this_month = billing::period_of_date(shanghai_date(now));
   const std::string from = billing::add_months(this_month, -15);
   const std::string recent_from = billing::add_months(this_month, -recent_months);
-  int drop_pct = 50, review_days = 10;
-  for (auto& r : conn.query("SELECT key, value FROM settings WHERE key IN ('tariff.anomaly_drop_pct','tariff.anomaly_review_days')")) {
-    if (r.str(0) == "tariff.anomaly_drop_pct") drop_pct = std::stoi(r.str(1));
-    else review_days = std::stoi(r.str(1));
-  }
+  const auto settings = tariff::load_settings(conn);
+  const int review_days = settings.anomaly_review_days;
   AnomalyParams params;
-  params.drop_ratio = drop_pct / 100.0;
+  params.drop_ratio = settings.anomaly_drop_pct / 100.0;
 
   struct Acc {
     std::int64_t customer_id = 0;
@@ -453,7 +442,7 @@ std::int64_t visible_anomaly_customer(Connection& conn, const auth::Principal& p
   return r->i64(0);
 }
 
-void review_anomaly(Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& result, const std::string& note, Millis now) {
+std::int64_t review_anomaly(Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& result, const std::string& note, Millis now) {
   const std::int64_t customer_id = visible_anomaly_customer(conn, p, id);
   auto r = conn.query_one("SELECT status, org_path, kind, period FROM usage_anomalies WHERE id = ?", {id});
   if (r->str(0) != "open") throw AppError(ErrorCode::invalid_transition, "this anomaly was already reviewed");
@@ -472,9 +461,10 @@ void review_anomaly(Connection& conn, const auth::Principal& p, std::int64_t id,
   e.ref_id = std::to_string(id);
   timeline::add(conn, p.actor(), e);
   audit_json(conn, p, "review", "usage_anomaly", id, r->str(1), {{"status", "open"}}, {{"status", result}, {"note", note}});
+  return customer_id;
 }
 
-void confirm_theft(Connection& conn, const auth::Principal& p, std::int64_t id, const TheftConfirmation& c, Millis now) {
+std::int64_t confirm_theft(Connection& conn, const auth::Principal& p, std::int64_t id, const TheftConfirmation& c, Millis now) {
   const std::int64_t customer_id = visible_anomaly_customer(conn, p, id);
   auto r = conn.query_one("SELECT status, org_path, kind, period FROM usage_anomalies WHERE id = ?", {id});
   if (r->str(0) != "theft_suspected") throw AppError(ErrorCode::invalid_transition, "only a suspected theft can be confirmed or rejected");
@@ -505,6 +495,7 @@ void confirm_theft(Connection& conn, const auth::Principal& p, std::int64_t id, 
   timeline::add(conn, p.actor(), e);
   audit_json(conn, p, c.confirmed ? "confirm" : "reject", "usage_anomaly", id, r->str(1), {{"status", "theft_suspected"}},
              {{"status", status}, {"back_kwh", c.back_kwh}, {"back_billing_fen", c.back_billing_fen}, {"penalty_fen", c.penalty_fen}});
+  return customer_id;
 }
 
 }  // namespace lianxin::analysis

@@ -26,6 +26,14 @@ struct AccountMonth {
   double curve_kwh = 0;
 };
 
+// A customer the principal may see (throws not_found otherwise).
+struct VisibleCustomer {
+  std::string name, org_path, industry_code;
+  std::optional<std::int64_t> manager_id, backup_manager_id;
+  bool key_account = false;
+};
+VisibleCustomer visible_customer(storage::Connection& conn, const auth::Principal& p, std::int64_t customer_id);
+
 // The months of an account from `from` to `to` (YYYY-MM, inclusive), oldest first; a month with
 // neither bill nor curve is left out.
 std::vector<AccountMonth> account_months(storage::Connection& conn, std::int64_t account_id, const std::string& from, const std::string& to);
@@ -72,7 +80,8 @@ struct ScanResult {
 ScanResult scan_anomalies(storage::Connection& conn, Millis now, const std::vector<std::int64_t>& customer_ids = {}, int recent_months = 3);
 
 // The account manager's review: normal (closed) or theft_suspected (for 用电检查 to confirm).
-void review_anomaly(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& result, const std::string& note,
+// Returns the anomaly's customer.
+std::int64_t review_anomaly(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const std::string& result, const std::string& note,
                     Millis now);
 // Confirms (with the energy and amounts billed back) or rejects a suspected theft.
 struct TheftConfirmation {
@@ -81,7 +90,8 @@ struct TheftConfirmation {
   std::int64_t back_billing_fen = 0, penalty_fen = 0;
   std::string note;
 };
-void confirm_theft(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const TheftConfirmation& c, Millis now);
+// Returns the anomaly's customer.
+std::int64_t confirm_theft(storage::Connection& conn, const auth::Principal& p, std::int64_t id, const TheftConfirmation& c, Millis now);
 
 // The anomaly's customer, if the principal may see it (else throws not_found).
 std::int64_t visible_anomaly_customer(storage::Connection& conn, const auth::Principal& p, std::int64_t id);

@@ -49,12 +49,6 @@ bj::object summary_json(const ImportSummary& s) {
           {"merged", s.merged},     {"flagged_months", s.flagged_months}, {"flagged", std::move(flagged)}};
 }
 
-tariff::AccountFacts visible_account(Connection& conn, const auth::Principal& p, std::int64_t id) {
-  auto a = tariff::load_account(conn, id);
-  if (!a || !auth::customer_visible(p, a->org_path, a->manager_id, a->backup_manager_id)) throw_not_found("account");
-  return *a;
-}
-
 bj::object month_json(const StoredMonth& m) {
   bj::array flags;
   for (auto& f : split(m.flags, ','))
@@ -83,7 +77,7 @@ Response month_detail(auth::Guard& g, RouteContext& c) {
   const auto period = billing::normalize_period(period_text);
   if (!period) throw AppError(ErrorCode::validation_failed, "invalid period", {{"period", "月份应为 YYYY-MM"}});
   return g.db().read([&](Connection& conn) {
-    visible_account(conn, p, id);
+    tariff::visible_account(conn, p, id);
     auto kw = load_month(conn, id, *period);
     if (!kw) throw_not_found("load curve");
     const int year = std::stoi(period->substr(0, 4)), month = std::stoi(period->substr(5, 2));
@@ -183,7 +177,7 @@ void register_routes(http::Router& router, auth::Guard& guard) {
     if (to && !billing::normalize_period(*to)) v.add("to", "月份应为 YYYY-MM");
     v.throw_if_failed("invalid period");
     return g->db().read([&](Connection& conn) {
-      visible_account(conn, p, id);
+      tariff::visible_account(conn, p, id);
       bj::array items;
       for (auto& m : list_months(conn, id, from ? *billing::normalize_period(*from) : "", to ? *billing::normalize_period(*to) : ""))
         items.push_back(month_json(m));

@@ -284,16 +284,15 @@ Response evaluate(auth::Guard& g, RouteContext& c) {
     bj::value account = nullptr;
     std::string cat = category.value_or(""), volt = voltage.value_or("");
     if (account_id) {
-      auto a = load_account(conn, *account_id);
-      if (!a || !auth::customer_visible(p, a->org_path, a->manager_id, a->backup_manager_id)) throw_not_found("account");
-      account = bj::object{{"id", a->account_id}, {"account_no", a->account_no}, {"customer_id", a->customer_id}, {"customer_name", a->customer_name}};
-      if (cat.empty()) cat = a->tariff_category;
-      if (volt.empty()) volt = a->voltage_level;
-      base.capacity_kva = a->capacity_kva;
-      base.motor_kva = a->profile.motor_kva;
-      base.basic_mode = basic_mode_of(a->basic_charge_mode);
-      base.contract_demand_kw = a->profile.contract_demand_kw.value_or(0);
-      base_pf = account_pf_standard(*a);
+      const auto a = visible_account(conn, p, *account_id);
+      account = bj::object{{"id", a.account_id}, {"account_no", a.account_no}, {"customer_id", a.customer_id}, {"customer_name", a.customer_name}};
+      if (cat.empty()) cat = a.tariff_category;
+      if (volt.empty()) volt = a.voltage_level;
+      base.capacity_kva = a.capacity_kva;
+      base.motor_kva = a.profile.motor_kva;
+      base.basic_mode = basic_mode_of(a.basic_charge_mode);
+      base.contract_demand_kw = a.profile.contract_demand_kw.value_or(0);
+      base_pf = account_pf_standard(a);
       if (!period) {
         if (auto r = conn.query_one("SELECT MAX(period) FROM bills WHERE account_id = ?", {*account_id}); r && !r->is_null(0)) period = r->str(0);
       }
@@ -410,12 +409,6 @@ Response evaluate(auth::Guard& g, RouteContext& c) {
 }
 
 // ---- energy profile -----------------------------------------------------------------------------
-
-AccountFacts visible_account(Connection& conn, const auth::Principal& p, std::int64_t id) {
-  auto a = load_account(conn, id);
-  if (!a || !auth::customer_visible(p, a->org_path, a->manager_id, a->backup_manager_id)) throw_not_found("account");
-  return *a;
-}
 
 bj::object profile_json(const AccountFacts& a) {
   const auto pf = account_pf_standard(a);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "auth/rules.hpp"
 #include "common/strings.hpp"
 #include "customers/rules.hpp"
 
@@ -141,6 +142,8 @@ Settings load_settings(storage::Connection& conn) {
       else if (key == "tariff.pf_target_hundredths") s.pf_target_hundredths = static_cast<int>(num());
       else if (key == "tariff.tou_shift_pct") s.tou_shift_pct = static_cast<int>(num());
       else if (key == "tariff.capacity_use_pct") s.capacity_use_pct = static_cast<int>(num());
+      else if (key == "tariff.anomaly_drop_pct") s.anomaly_drop_pct = static_cast<int>(num());
+      else if (key == "tariff.anomaly_review_days") s.anomaly_review_days = static_cast<int>(num());
     } catch (const std::exception&) {
       // A malformed stored value keeps the default (the settings API only stores valid ones).
     }
@@ -354,6 +357,12 @@ std::optional<AccountFacts> load_account(storage::Connection& conn, std::int64_t
   a.profile.account_id = a.account_id;
   if (auto p = load_profile(conn, account_id)) a.profile = *p;
   return a;
+}
+
+AccountFacts visible_account(storage::Connection& conn, const auth::Principal& p, std::int64_t account_id) {
+  auto a = load_account(conn, account_id);
+  if (!a || !auth::customer_visible(p, a->org_path, a->manager_id, a->backup_manager_id)) throw_not_found("account");
+  return *a;
 }
 
 std::optional<PfStandard> account_pf_standard(const AccountFacts& a) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/model.hpp"
 #include "tariff/bill.hpp"
 #include "storage/db.hpp"
 
@@ -33,6 +34,7 @@ struct Settings {
   int method_change_notice_wd = 15, contract_demand_notice_wd = 5;
   int suspension_min_days = 15, suspension_max_months = 6;
   int pf_target_hundredths = 95, tou_shift_pct = 10, capacity_use_pct = 40;
+  int anomaly_drop_pct = 50, anomaly_review_days = 10;
 };
 Settings load_settings(storage::Connection& conn);
 
@@ -74,6 +76,8 @@ struct AccountFacts {
   EnergyProfile profile;
 };
 std::optional<AccountFacts> load_account(storage::Connection& conn, std::int64_t account_id);
+// The account if the principal may see its customer; throws not_found otherwise.
+AccountFacts visible_account(storage::Connection& conn, const auth::Principal& p, std::int64_t account_id);
 
 // The power-factor standard of an account: its profile's, else by the rules of §5 from the
 // archive (high voltage = 10 kV and above; industrial = GB/T 4754 sections B–D).
