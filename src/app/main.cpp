@@ -194,6 +194,13 @@ int main(int argc, char** argv) {
       principal.ip = "cli";
       auto result = customers::run_import_now(*db, principal, kind, mode, file, buffer.str());
       std::cout << result.status << ": " << result.message << " (" << result.total_rows << " rows)" << std::endl;
+      if (result.status == "succeeded") {
+        // A large file queued its customers' search documents: build them before returning.
+        const auto indexed = customers::drain_search_backlog(*db, [](std::int64_t left) {
+          std::cout << "search index: " << left << " customers left" << std::endl;
+        });
+        if (indexed > 0) std::cout << "search index: " << indexed << " customers indexed" << std::endl;
+      }
       return result.status == "succeeded" ? 0 : 1;
     }
     if (user_cmd->parsed()) {

@@ -84,6 +84,11 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
   job_options.tasks.push_back({"outage_confirmations", 60 * 1000, outages::sweep_ack_followups});
   // Data quality: the nightly full pass (checked every ten minutes, runs once a day).
   job_options.tasks.push_back({"quality_nightly", 10 * 60 * 1000, quality::nightly});
+  // Search documents queued by large imports (normally built by the import job right after its
+  // commit; this picks up what a stopped server left), a batch every two seconds.
+  job_options.tasks.push_back({"search_backlog", 2 * 1000, [](storage::Connection& conn, Millis) {
+                                 return static_cast<int>(customers::index_search_backlog(conn, 20000));
+                               }});
   // Electricity-use analysis: queued report batches, a chunk every five seconds; the anomaly scan
   // once a day (idempotent: a finding is opened once, its notice sent once).
   job_options.tasks.push_back({"analysis_reports", 5 * 1000, [](storage::Connection& conn, Millis now) { return analysis::run_report_batches(conn, now); }});

@@ -334,7 +334,12 @@ Response search_route(auth::Guard& g, RouteContext& ctx) {
   auto q = http::query_text(ctx.request, "q", 100);
   if (!q) throw AppError(ErrorCode::validation_failed, "search text is required", {{"q", "is required"}});
   auto limit = http::query_positive(ctx.request, "limit", 10, 50);
-  return g.db().read([&](storage::Connection& conn) { return ok(search(conn, p, *q, limit)); });
+  return g.db().read([&](storage::Connection& conn) {
+    auto found = search(conn, p, *q, limit);
+    // Customers of a large import not yet in the search index (the UI says results may be incomplete).
+    found["index_pending"] = search_backlog_size(conn);
+    return ok(found);
+  });
 }
 
 Response lookup_route(auth::Guard& g, RouteContext& ctx) {

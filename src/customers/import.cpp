@@ -259,6 +259,7 @@ struct CustomerRow {
 
 struct ImportCounts {
   std::int64_t inserted = 0, updated = 0;
+  std::vector<std::int64_t> search_ids;  // customers whose search documents are still to be written
 };
 
 // An issue found while a block of rows is checked on a worker thread, reported in row order
@@ -500,7 +501,7 @@ class ImportCacheSize {
 // instead of a look-up per row. PostgreSQL looks existing customers up a few hundred at a time
 // and returns the new ids from its sequence.
 ImportCounts write_customers(Connection& conn, const auth::Principal& p, std::vector<CustomerRow>& parsed,
-                             const ErrorSink& errors, JobState* state) {
+                             const ErrorSink& errors, JobState* state, bool index_now) {
   ImportCacheSize cache(conn);
   const bool sqlite = conn.backend() == storage::Backend::sqlite;
   std::int64_t next_id = sqlite ? conn.query_i64("SELECT COALESCE(MAX(id), 0) FROM customers") + 1 : 0;
@@ -514,7 +515,7 @@ ImportCounts write_customers(Connection& conn, const auth::Principal& p, std::ve
   std::vector<std::promise<std::vector<std::string>>> promised(chunks);
   std::atomic<std::size_t> chunks_taken{0};
   std::atomic<bool> stop{false};
-  auto builder = std::async(std::launch::async, [&] {
+  auto builder = std::async(index_now ? std::launch::async : std::launch::deferred, [&] {
     for (std::size_t k = 0; k < chunks && !stop; ++k) {
       while (k > chunks_taken + 1 && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       const std::size_t start = k * kChunk, end = std::min(parsed.size(), start + kChunk);
@@ -541,10 +542,20 @@ ImportCounts write_customers(Connection& conn, const auth::Principal& p, std::ve
       builder.wait();
     }
   } stop_builder{stop, builder};
+  // A load at least as large as the table: SQLite's secondary indexes of customers are dropped and
+  // built again after the rows (a sort instead of a B-tree insert per row and index), in this
+  // transaction. Their definitions come from the schema itself.
+  std::vector<std::pair<std::string, std::string>> rebuilt;  // index name, CREATE statement
+  if (sqlite && parsed.size() >= kChunk && static_cast<std::int64_t>(parsed.size()) >= next_id - 1) {
+    for (auto& r : conn.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL"))
+      rebuilt.emplace_back(r.str(0), r.str(1));
+    for (auto& [name, sql] : rebuilt) conn.exec_script("DROP INDEX \"" + name + "\"");
+  }
   Params values;
   for (std::size_t start = 0; start < parsed.size(); start += kChunk) {
     const std::size_t end = std::min(parsed.size(), start + kChunk);
-    auto documents = promised[start / kChunk].get_future();
+    std::future<std::vector<std::string>> documents;
+    if (index_now) documents = promised[start / kChunk].get_future();
     std::vector<std::pair<std::int64_t, std::size_t>> inserted;  // new id, index in parsed
     std::vector<std::int64_t> updated;
     // PostgreSQL: existing customers of this chunk, found by credit code a few hundred at a time.
@@ -632,12 +643,18 @@ ImportCounts write_customers(Connection& conn, const auth::Principal& p, std::ve
       }
       if (!cr.group_credit_code.empty()) group_links.emplace_back(id, cr.group_credit_code);
     }
-    auto docs = documents.get();
-    ++chunks_taken;
-    for (auto& [id, i] : inserted) write_search_document(conn, id, docs[i - start], SearchWrite::fresh);
-    for (auto id : updated) refresh_search(conn, id);  // also needs the customer's accounts and phones
+    if (index_now) {
+      auto docs = documents.get();
+      ++chunks_taken;
+      for (auto& [id, i] : inserted) write_search_document(conn, id, docs[i - start], SearchWrite::fresh);
+      for (auto id : updated) refresh_search(conn, id);  // also needs the customer's accounts and phones
+    } else {
+      for (auto& [id, i] : inserted) counts.search_ids.push_back(id);
+      counts.search_ids.insert(counts.search_ids.end(), updated.begin(), updated.end());
+    }
     check_progress(state, static_cast<std::int64_t>(end));
   }
+  for (auto& [name, sql] : rebuilt) conn.exec_script(sql);
   for (auto& [id, code] : group_links)
     conn.execute("UPDATE customers SET group_id = (SELECT id FROM customers WHERE credit_code = ?) WHERE id = ?", {code, id});
   return counts;
@@ -784,7 +801,7 @@ ImportCounts import_accounts(Connection& conn, const auth::Principal& p, const T
     }
     touched.insert(customer->id);
   }
-  for (auto id : touched) refresh_search(conn, id);
+  counts.search_ids.assign(touched.begin(), touched.end());
   return counts;
 }
 
@@ -836,7 +853,7 @@ ImportCounts import_contacts(Connection& conn, const auth::Principal& p, const T
     }
     touched.insert(customer->id);
   }
-  for (auto id : touched) refresh_search(conn, id);
+  counts.search_ids.assign(touched.begin(), touched.end());
   return counts;
 }
 
@@ -863,11 +880,13 @@ void update_job(storage::Database& db, std::int64_t job_id, const std::string& s
 }
 
 ImportResult run_import(storage::Database& db, const auth::Principal& p, const std::string& kind, const std::string& mode,
-                        const std::string& file_name, const std::string& bytes, std::int64_t job_id, JobState* state) {
+                        const std::string& file_name, const std::string& bytes, std::int64_t job_id, JobState* state,
+                        const ImportOptions& options) {
   ImportResult result;
   ErrorSink errors;
   const auto& columns = import_columns(kind);
   Table table;
+  const auto t_read = std::chrono::steady_clock::now();
   try {
     table = read_table(bytes, file_name);
   } catch (const AppError& e) {
@@ -886,6 +905,7 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
   for (auto& i : header_issues.issues()) errors.add(1, i.field, i.message);
   bool only_valid = mode == "valid_rows";
   std::vector<CustomerRow> parsed;
+  const auto t_validate = std::chrono::steady_clock::now();
   if (errors.count == 0) {
     // Validation pass: reads only.
     db.read([&](Connection& conn) {
@@ -908,11 +928,19 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
   update_job(db, job_id, "importing", nullptr, nullptr, 0);
   if (state) state->processed = 0;
   const Millis began = now_millis();
+  const auto t_write = std::chrono::steady_clock::now();
   ImportCounts counts = db.transaction([&](Connection& conn) {
     ImportCounts c;
-    if (kind == "customers") c = write_customers(conn, p, parsed, errors, state);
+    // Search documents: written now for a small file; a large one queues them (drain_search_backlog).
+    const bool index_now = result.total_rows <= options.search_inline_rows;
+    if (kind == "customers") c = write_customers(conn, p, parsed, errors, state, index_now);
     else if (kind == "accounts") c = import_accounts(conn, p, table, col, errors, true, state);
     else c = import_contacts(conn, p, table, col, errors, true, state);
+    if (index_now) {
+      for (auto id : c.search_ids) refresh_search(conn, id);
+    } else {
+      queue_search(conn, std::move(c.search_ids));
+    }
     // Data quality of the records written, in the same transaction; large loads wait for the
     // nightly full pass.
     if (c.inserted + c.updated > 0 && c.inserted + c.updated <= kQualityRecheckLimit) {
@@ -934,6 +962,10 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
                                     std::to_string(job_id), p.org_path, "", json::serialize(summary)});
     return c;
   });
+  const auto seconds = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+  spdlog::info("import job {} ({}, {} rows): read {:.2f} s, validated {:.2f} s, written and committed {:.2f} s", job_id, kind,
+               result.total_rows, seconds(t_read, t_validate), seconds(t_validate, t_write),
+               seconds(t_write, std::chrono::steady_clock::now()));
   result.status = "succeeded";
   result.inserted = counts.inserted;
   result.updated = counts.updated;
@@ -989,8 +1021,9 @@ const std::vector<ImportColumn>& import_columns(const std::string& kind) {
 }
 
 ImportResult run_import_now(storage::Database& db, const auth::Principal& p, const std::string& kind, const std::string& mode,
-                            const std::string& file_name, const std::string& bytes, std::int64_t job_id) {
-  return run_import(db, p, kind, mode, file_name, bytes, job_id, nullptr);
+                            const std::string& file_name, const std::string& bytes, std::int64_t job_id,
+                            const ImportOptions& options) {
+  return run_import(db, p, kind, mode, file_name, bytes, job_id, nullptr, options);
 }
 
 class ImportRunner {
@@ -1017,7 +1050,9 @@ class ImportRunner {
     states_[id] = state;
     threads_.emplace_back([this, p, kind, mode, file_name, bytes = std::move(bytes), id, state] {
       try {
-        run_import(guard_.db(), p, kind, mode, file_name, bytes, id, state.get());
+        const auto result = run_import(guard_.db(), p, kind, mode, file_name, bytes, id, state.get(), ImportOptions{});
+        // A large file's customers are in the archive; now their search documents, in batches.
+        if (result.status == "succeeded") drain_search_backlog(guard_.db());
       } catch (const Cancelled&) {
         update_job(guard_.db(), id, "cancelled", nullptr, nullptr, state->processed);
         finish_cancelled(id);
@@ -1165,7 +1200,10 @@ http::Response get_route(ImportRunner& runner, http::RouteContext& ctx) {
     auto row = conn.query_one(std::string(kJobSelect) + " WHERE j.id = ? AND (j.created_by = ? OR ? = 'administrator')",
                               {id, p.user_id, std::string(auth::role_code(p.role))});
     if (!row) throw_not_found("import job");
-    return http::Response::json(json::serialize(job_json(*row, runner, lang_from_header(ctx.request.header("accept-language")))));
+    auto job = job_json(*row, runner, lang_from_header(ctx.request.header("accept-language")));
+    // Customers of large imports (anyone's) whose search documents are still being built.
+    job["search_index_pending"] = search_backlog_size(conn);
+    return http::Response::json(json::serialize(job));
   });
 }
 

@@ -27,9 +27,15 @@ struct ImportResult {
   std::int64_t total_rows = 0, inserted = 0, updated = 0, error_count = 0;
   std::string message;
 };
+// Files of more than `search_inline_rows` rows commit their records first and queue the search
+// documents of the customers they touched (customers::queue_search); run_import_now leaves them
+// queued: the caller drains the backlog (customers::drain_search_backlog), as the job runner does.
+struct ImportOptions {
+  std::int64_t search_inline_rows = 20'000;
+};
 ImportResult run_import_now(storage::Database& db, const auth::Principal& p, const std::string& kind,
                             const std::string& mode, const std::string& file_name, const std::string& bytes,
-                            std::int64_t job_id = 0);
+                            std::int64_t job_id = 0, const ImportOptions& options = {});
 
 // /api/v1/imports...; starts background threads owned by the returned runner.
 std::shared_ptr<ImportRunner> register_import_routes(http::Router& router, auth::Guard& guard);

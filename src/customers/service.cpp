@@ -2,6 +2,7 @@
 #include "quality/store.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -337,8 +338,8 @@ bool build_list_where(Connection& conn, const auth::Principal& p, const ListFilt
     params.push_back("%," + storage::escape_like(*f.tag) + ",%");
   }
   if (f.is_key_account) {
-    where += " AND c.is_key_account = ?";
-    params.push_back(bool_value(*f.is_key_account));
+    // A literal, so that the partial index of key accounts (WHERE is_key_account = 1) applies.
+    where += *f.is_key_account ? " AND c.is_key_account = 1" : " AND c.is_key_account = 0";
   }
   if (f.is_group) {
     where += " AND c.is_group = ?";
@@ -1334,6 +1335,34 @@ std::string search_document(const text::SearchFields& fields, bool key_account) 
 
 void refresh_search(Connection& conn, std::int64_t customer_id) { refresh_search_impl(conn, customer_id); }
 
+namespace {
+// Builds and writes the documents of the customers with ids first..last, at most `limit` of them,
+// in id order; returns how many, with `last_done` the id up to which the range is now indexed.
+// Each batch reads its accounts and phones with one query each.
+std::int64_t index_range(Connection& conn, std::int64_t first, std::int64_t last, std::int64_t limit, std::int64_t& last_done) {
+  auto customers = conn.query("SELECT id, name, credit_code, is_key_account FROM customers WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?",
+                              {first, last, limit});
+  last_done = static_cast<std::int64_t>(customers.size()) < limit || customers.empty() ? last : customers.back().i64(0);
+  if (customers.empty()) return 0;
+  const std::int64_t low = customers.front().i64(0), high = customers.back().i64(0);
+  std::unordered_map<std::int64_t, text::SearchFields> fields;
+  fields.reserve(customers.size());
+  for (auto& c : customers) {
+    auto& f = fields[c.i64(0)];
+    f.name = c.str(1);
+    f.credit_code = c.str(2);
+  }
+  for (auto& r : conn.query("SELECT customer_id, account_no FROM accounts WHERE customer_id BETWEEN ? AND ?", {low, high}))
+    if (auto it = fields.find(r.i64(0)); it != fields.end()) it->second.account_numbers.push_back(r.str(1));
+  for (auto& r : conn.query("SELECT customer_id, mobile FROM contacts WHERE customer_id BETWEEN ? AND ? AND active = 1 "
+                            "AND mobile IS NOT NULL",
+                            {low, high}))
+    if (auto it = fields.find(r.i64(0)); it != fields.end()) it->second.phones.push_back(r.str(1));
+  for (auto& c : customers) write_search_document(conn, c.i64(0), search_document(fields[c.i64(0)], c.boolean(3)));
+  return static_cast<std::int64_t>(customers.size());
+}
+}  // namespace
+
 std::int64_t ensure_search_index(storage::Database& db) {
   const std::string wanted = std::to_string(kSearchDocumentVersion);
   auto stored = db.read([](Connection& conn) {
@@ -1348,31 +1377,14 @@ std::int64_t ensure_search_index(storage::Database& db) {
     });
     return 0;
   }
-  // Batches by id range; each batch reads its accounts and phones with one query each.
   constexpr std::int64_t kBatch = 5000;
   std::int64_t done = 0, after = 0;
   for (;;) {
     std::int64_t n = db.transaction([&](Connection& conn) {
-      auto customers = conn.query(
-          "SELECT id, name, credit_code, is_key_account FROM customers WHERE id > ? ORDER BY id LIMIT ?", {after, kBatch});
-      if (customers.empty()) return std::int64_t{0};
-      std::int64_t first = customers.front().i64(0), last = customers.back().i64(0);
-      std::unordered_map<std::int64_t, text::SearchFields> fields;
-      for (auto& c : customers) {
-        auto& f = fields[c.i64(0)];
-        f.name = c.str(1);
-        f.credit_code = c.str(2);
-      }
-      for (auto& r : conn.query("SELECT customer_id, account_no FROM accounts WHERE customer_id BETWEEN ? AND ?", {first, last}))
-        if (auto it = fields.find(r.i64(0)); it != fields.end()) it->second.account_numbers.push_back(r.str(1));
-      for (auto& r : conn.query("SELECT customer_id, mobile FROM contacts WHERE customer_id BETWEEN ? AND ? AND active = 1 "
-                                "AND mobile IS NOT NULL",
-                                {first, last}))
-        if (auto it = fields.find(r.i64(0)); it != fields.end()) it->second.phones.push_back(r.str(1));
-      for (auto& c : customers)
-        write_search_document(conn, c.i64(0), search_document(fields[c.i64(0)], c.boolean(3)));
-      after = last;
-      return static_cast<std::int64_t>(customers.size());
+      std::int64_t last_done = 0;
+      std::int64_t k = index_range(conn, after + 1, std::numeric_limits<std::int64_t>::max(), kBatch, last_done);
+      after = last_done;
+      return k;
     });
     if (n == 0) break;
     done += n;
@@ -1382,6 +1394,53 @@ std::int64_t ensure_search_index(storage::Database& db) {
     conn.execute("INSERT INTO app_state(key, value) VALUES ('search_document_version', ?)", {wanted});
   });
   return done;
+}
+
+void queue_search(Connection& conn, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  const Millis now = now_millis();
+  for (std::size_t i = 0; i < ids.size();) {
+    std::size_t j = i + 1;
+    while (j < ids.size() && ids[j] <= ids[j - 1] + 1) ++j;  // a run of consecutive ids (or repeats)
+    conn.execute("INSERT INTO search_backlog(first_id, last_id, created_at) VALUES (?, ?, ?)", {ids[i], ids[j - 1], now});
+    i = j;
+  }
+}
+
+std::int64_t index_search_backlog(Connection& conn, std::int64_t limit) {
+  std::int64_t done = 0;
+  while (done < limit) {
+    // The oldest range; on PostgreSQL locked, so that two servers draining at once take different ones.
+    auto r = conn.query_one(conn.backend() == storage::Backend::postgres
+                                ? "SELECT id, first_id, last_id FROM search_backlog ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+                                : "SELECT id, first_id, last_id FROM search_backlog ORDER BY id LIMIT 1");
+    if (!r) break;
+    std::int64_t last_done = 0;
+    done += index_range(conn, r->i64(1), r->i64(2), limit - done, last_done);
+    if (last_done >= r->i64(2)) conn.execute("DELETE FROM search_backlog WHERE id = ?", {r->i64(0)});
+    else conn.execute("UPDATE search_backlog SET first_id = ? WHERE id = ?", {last_done + 1, r->i64(0)});
+  }
+  return done;
+}
+
+std::int64_t drain_search_backlog(storage::Database& db, const std::function<void(std::int64_t)>& progress) {
+  constexpr std::int64_t kBatch = 20000;
+  std::int64_t total = 0;
+  for (;;) {
+    auto [n, left] = db.transaction([&](Connection& conn) {
+      const std::int64_t k = index_search_backlog(conn, kBatch);
+      return std::pair{k, k > 0 ? search_backlog_size(conn) : std::int64_t{0}};
+    });
+    if (n == 0 && left == 0) break;
+    total += n;
+    if (progress) progress(left);
+    if (left == 0) break;
+  }
+  return total;
+}
+
+std::int64_t search_backlog_size(Connection& conn) {
+  return conn.query_i64("SELECT COALESCE(SUM(last_id - first_id + 1), 0) FROM search_backlog");
 }
 
 }  // namespace lianxin::customers

@@ -2,6 +2,7 @@
 // Commands and queries of the customer archive. Every command runs inside the caller's
 // transaction, checks the principal's scope, validates, writes the audit log and the timeline.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,6 +98,19 @@ inline constexpr int kSearchDocumentVersion = 2;
 // Rebuilds every search document when the stored version differs (in batches, one transaction
 // each; returns the number of customers re-indexed, 0 when up to date).
 std::int64_t ensure_search_index(storage::Database& db);
+
+// Search documents written after the rows (large imports): the customers' ids are queued in
+// ranges (search_backlog) in the import's transaction and indexed in batches afterwards by the
+// import job, `lianxin import` and the scheduler's search_backlog task. Until then those
+// customers are in the archive but not found by search; search_backlog_size says how many wait.
+void queue_search(storage::Connection& conn, std::vector<std::int64_t> ids);
+// Indexes up to `limit` queued customers in the caller's transaction; returns how many.
+std::int64_t index_search_backlog(storage::Connection& conn, std::int64_t limit);
+// Drains the backlog, one transaction per batch, calling `progress` with the customers still
+// waiting after each; returns the customers indexed.
+std::int64_t drain_search_backlog(storage::Database& db, const std::function<void(std::int64_t)>& progress = {});
+// Customers waiting for their search documents (an upper bound: a range may hold removed ids).
+std::int64_t search_backlog_size(storage::Connection& conn);
 
 // Rebuilds the search document of one customer (name, 户号, contact phones, credit code).
 void refresh_search(storage::Connection& conn, std::int64_t customer_id);

@@ -11,7 +11,11 @@
 #include "app/demo.hpp"
 #include "app/wiring.hpp"
 #include "client.hpp"
+#include "auth/guard.hpp"
+#include "common/errors.hpp"
+#include "customers/import.hpp"
 #include "customers/rules.hpp"
+#include "customers/service.hpp"
 #include "spdlog/spdlog.h"
 #include "storage/test_support.hpp"
 
@@ -604,6 +608,107 @@ TEST_P(Api, CancellingAnImportWritesNothing) {
   auto second_job = wait_import(*admin, second_id);
   EXPECT_EQ(second_job.at("status").as_string(), "cancelled");
   EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%8F%96%E6%B6%88%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 0);
+}
+
+// A large file commits its customers first and queues their search documents, built afterwards
+// in batches (what the import job and `lianxin import` do after the commit). The threshold is
+// lowered here so that a small file takes that path.
+TEST_P(Api, LargeImportQueuesSearchDocumentsBuiltAfterItsRows) {
+  auto& db = servers()[GetParam()].instance->db();
+  auto admin_principal = db.read([](storage::Connection& conn) {
+    return auth::load_principal(conn, conn.query_i64("SELECT id FROM users WHERE username = 'admin'"));
+  });
+  customers::ImportOptions small;
+  small.search_inline_rows = 10;
+  auto backlog = [&] { return db.read([](storage::Connection& conn) { return customers::search_backlog_size(conn); }); };
+  auto search = [&](const std::string& q) { return admin->get("/api/v1/search?q=" + q + "&limit=50").json(); };
+  const std::string kOld = "%E5%BB%B6%E8%BF%9F%E7%B4%A2%E5%BC%95";  // 延迟索引
+  const std::string kNew = "%E5%BB%B6%E8%BF%9F%E6%94%B9%E5%90%8D";  // 延迟改名
+  std::string csv = "客户名称*,统一社会信用代码*,所属单位编码*\n";
+  for (int i = 0; i < 40; ++i) csv += "延迟索引" + std::to_string(i) + "号有限公司," + valid_credit_code(300000 + i) + ",DC01\n";
+  auto r = customers::run_import_now(db, admin_principal, "customers", "all_or_nothing", "late.csv", csv, 0, small);
+  ASSERT_EQ(r.status, "succeeded") << r.message;
+  EXPECT_EQ(r.inserted, 40);
+  EXPECT_EQ(backlog(), 40);
+  // In the archive (the list filters by search text only through the index, so by org here) but not yet found.
+  auto pending = search(kOld);
+  EXPECT_EQ(pending.at("items").as_array().size(), 0u);
+  EXPECT_EQ(pending.at("index_pending").as_int64(), 40);
+  std::vector<std::int64_t> left;
+  EXPECT_EQ(customers::drain_search_backlog(db, [&](std::int64_t n) { left.push_back(n); }), 40);
+  ASSERT_FALSE(left.empty());
+  EXPECT_EQ(left.back(), 0);
+  EXPECT_EQ(backlog(), 0);
+  auto found = search(kOld);
+  EXPECT_EQ(found.at("items").as_array().size(), 40u);
+  EXPECT_EQ(found.at("index_pending").as_int64(), 0);
+
+  // Renamed by a second large file: the updated customers are queued again, their old names go.
+  std::string renamed = "客户名称*,统一社会信用代码*,所属单位编码*\n";
+  for (int i = 0; i < 15; ++i) renamed += "延迟改名" + std::to_string(i) + "号有限公司," + valid_credit_code(300000 + i) + ",DC01\n";
+  r = customers::run_import_now(db, admin_principal, "customers", "all_or_nothing", "renamed.csv", renamed, 0, small);
+  ASSERT_EQ(r.status, "succeeded") << r.message;
+  EXPECT_EQ(r.updated, 15);
+  EXPECT_EQ(backlog(), 15);
+  EXPECT_EQ(search(kNew).at("items").as_array().size(), 0u);
+  EXPECT_EQ(customers::drain_search_backlog(db), 15);
+  EXPECT_EQ(search(kNew).at("items").as_array().size(), 15u);
+  EXPECT_EQ(search(kOld).at("items").as_array().size(), 25u);
+
+  // Accounts of a large file: their customers are found by 户号 once the backlog is drained.
+  std::string accounts = "客户统一社会信用代码*,户号*,电压等级*,电价类别*\n";
+  for (int i = 0; i < 12; ++i)
+    accounts += valid_credit_code(300000 + i) + ",77" + std::to_string(10000000 + i) + ",10kV,ci_single\n";
+  r = customers::run_import_now(db, admin_principal, "accounts", "all_or_nothing", "accounts.csv", accounts, 0, small);
+  ASSERT_EQ(r.status, "succeeded") << r.message;
+  EXPECT_EQ(backlog(), 12);
+  EXPECT_EQ(search("7710000003").at("items").as_array().size(), 0u);
+  EXPECT_EQ(customers::drain_search_backlog(db), 12);
+  auto by_account = search("7710000003").at("items").as_array();
+  ASSERT_EQ(by_account.size(), 1u);
+  EXPECT_EQ(by_account.at(0).at("name").as_string(), "延迟改名3号有限公司");
+}
+
+// On SQLite a load at least as large as the table drops the customers' secondary indexes and
+// builds them again after the rows, in the import's transaction: a file that fails in its write
+// phase leaves them (and the table) as they were.
+TEST_P(Api, LargeImportFailingInItsWritePhaseKeepsTheIndexes) {
+  auto& db = servers()[GetParam()].instance->db();
+  auto county = db.read([](storage::Connection& conn) {
+    return auth::load_principal(conn, conn.query_i64("SELECT id FROM users WHERE username = 'county01'"));
+  });
+  const std::string index_sql = storage::backend_label(GetParam()) == "postgres"
+                                    ? "SELECT indexname || indexdef FROM pg_indexes WHERE tablename = 'customers' ORDER BY 1"
+                                    : "SELECT name || sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' "
+                                      "AND sql IS NOT NULL ORDER BY 1";
+  auto indexes = [&] {
+    return db.read([&](storage::Connection& conn) {
+      std::vector<std::string> v;
+      for (auto& row : conn.query(index_sql)) v.push_back(row.str(0));
+      return v;
+    });
+  };
+  const auto before = indexes();
+  ASSERT_GE(before.size(), 6u);
+  const std::int64_t customers_before = db.read([](storage::Connection& conn) { return conn.query_i64("SELECT COUNT(*) FROM customers"); });
+  // The last row names a customer of another county: found only when it is written.
+  const std::string outside = db.read([](storage::Connection& conn) {
+    return conn.query_one("SELECT credit_code FROM customers WHERE org_path NOT LIKE '/1/2/9/%' AND credit_code IS NOT NULL LIMIT 1")->str(0);
+  });
+  std::string csv = "客户名称*,统一社会信用代码*,所属单位编码*\n";
+  for (int i = 0; i < 20000; ++i) csv += "整批回滚" + std::to_string(i) + "号有限公司," + valid_credit_code(400000 + i) + ",DC01\n";
+  csv += "越界客户有限公司," + outside + ",DC01\n";
+  try {
+    auto r = customers::run_import_now(db, county, "customers", "all_or_nothing", "outside.csv", csv);
+    ADD_FAILURE() << "the import should have been refused: " << r.status << " " << r.message;
+  } catch (const AppError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].field, "credit_code");
+    EXPECT_EQ(e.issues()[0].row, 20002);
+  }
+  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(db.read([](storage::Connection& conn) { return conn.query_i64("SELECT COUNT(*) FROM customers"); }), customers_before);
+  EXPECT_EQ(db.read([](storage::Connection& conn) { return customers::search_backlog_size(conn); }), 0);
 }
 
 TEST_P(Api, ImportAcceptsGbkCsvFromChineseExcel) {

@@ -366,4 +366,6 @@ export interface ImportJob {
   message: string | null
   created_at: Instant
   finished_at: Instant | null
+  // GET /imports/{id} only: customers of large imports whose search documents are still being built
+  search_index_pending?: number
 }

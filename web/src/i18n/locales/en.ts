@@ -390,6 +390,7 @@ const en: MessageSchema = {
     },
     totalRows: 'Rows',
     processedRows: 'Processed',
+    searchIndexPending: 'The records are saved. The search index is being updated: {n} customers left; until then search may not find them.',
     inserted: 'Inserted',
     updated: 'Updated',
     errorCount: 'Errors',

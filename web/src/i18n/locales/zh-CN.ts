@@ -390,6 +390,7 @@ const zhCN = {
     },
     totalRows: '总行数',
     processedRows: '已处理',
+    searchIndexPending: '数据已全部保存，正在更新搜索索引：还剩 {n} 位客户，完成前搜索可能查不到这些客户。',
     inserted: '新增',
     updated: '更新',
     errorCount: '错误数',
