@@ -19,7 +19,7 @@ fails() {  # fails NAME COMMAND... : passes when the command fails
 db="sqlite:$dir/a.db"
 
 check "migrate an empty database" "$bin" migrate --db "$db"
-check "migrate again is a no-op" bash -c "'$bin' migrate --db '$db' | grep -q 'schema version 21 -> 21'"
+check "migrate again is a no-op" bash -c "'$bin' migrate --db '$db' | grep -q 'schema version 22 -> 22'"
 fails "weak password is refused" "$bin" user --db "$db" --username boss --password short
 check "create the first administrator" "$bin" user --db "$db" --username boss --password 'Boss@20260001'
 check "reset the password" bash -c "'$bin' user --db '$db' --username boss --password 'Boss@20260002' | grep -q reset"
