@@ -269,6 +269,7 @@ s_name_p50=$(result search_name_p50_ms "$WORK/search.txt"); s_pin_p50=$(result s
 s_naive_p50=$(result search_naive_p50_ms "$WORK/search.txt"); s_naive_p99=$(result search_naive_p99_ms "$WORK/search.txt")
 i_rps=$(result import_rows_per_s "$WORK/import.txt"); i_plain=$(result import_plain_rows_per_s "$WORK/import.txt")
 i_ok=$(result import_ok "$WORK/import.txt"); i_s=$(result import_seconds "$WORK/import.txt")
+i_search=$(result import_search_seconds "$WORK/import.txt"); i_searchable=$(result import_searchable_rows_per_s "$WORK/import.txt")
 c_find99=$(result sweep_find_p99_ms "$WORK/claims.txt"); c_find50=$(result sweep_find_p50_ms "$WORK/claims.txt")
 c_scan=$(result sweep_scan_p50_ms "$WORK/claims.txt"); c_step=$(result sweep_step_ms "$WORK/claims.txt")
 c_fired=$(result sweep_step_fired "$WORK/claims.txt"); c_open=$(result sweep_open_claims "$WORK/claims.txt")
@@ -306,6 +307,8 @@ half=$(awk -v s="$static_rps" 'BEGIN { print s / 2 }')
   printf '%-38s %-28s %-38s %-18s %s\n' "import of $IMPORT_ROWS CSV rows" "$(fmt "$i_rps" 0) rows/s ($(fmt "$i_s" 0) s)" \
     "plain sqlite3 $(fmt "$i_plain" 0) rows/s" ">= 150000 rows/s" \
     "$(if [[ $i_ok == 1.000 ]]; then yesno ge "$i_rps" 150000; else echo 'no (import failed)'; fi)"
+  printf '%-38s %-28s %-38s %-18s %s\n' "  then its search index (backlog)" "$(fmt "$i_search" 1) s; $(fmt "$i_searchable" 0) rows/s in all" \
+    "-" "(informational)" "-"
   printf '%-38s %-28s %-38s %-18s %s\n' "sweep: find due among $(fmt "$c_open" 0) open" "p50 $(fmt "$c_find50" 2) / p99 $(fmt "$c_find99" 2) ms" \
     "same query, no index: $(fmt "$c_scan" 1) ms" "< 50 ms" "$(yesno lt "$c_find99" 50)"
   printf '%-38s %-28s %-38s %-18s %s\n' "sweep: one step, find + fire" "$(fmt "$c_step" 1) ms ($(fmt "$c_fired" 0) points)" \

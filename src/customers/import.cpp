@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <future>
 #include <map>
 #include <mutex>
@@ -147,29 +149,36 @@ bool read_csv_in_halves(std::string_view data, std::vector<std::vector<std::stri
   return true;
 }
 
-Table read_table(const std::string& bytes, const std::string& file_name) {
-  Table t;
+// The UTF-8 text of a CSV upload, or nothing for an XLSX workbook. Excel on Chinese Windows
+// saves CSV in GBK/GB18030: such a file is converted into `converted`.
+std::optional<std::string_view> csv_text(const std::string& bytes, const std::string& file_name, std::string& converted) {
   bool xlsx = bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04", 4) == 0;
   bool named_xlsx = file_name.size() > 5 && to_lower_ascii(file_name.substr(file_name.size() - 5)) == ".xlsx";
   if (named_xlsx && !xlsx)
     throw AppError(ErrorCode::validation_failed, "not a valid XLSX file",
                    {{"file", "the file is named .xlsx but is not an XLSX workbook (truncated or another format)"}});
-  if (xlsx) {
-    t.rows = io::read_xlsx_first_sheet(bytes);
+  if (xlsx) return std::nullopt;
+  if (!is_valid_utf8(bytes)) {
+    if (auto utf8 = text::gb18030_to_utf8(bytes)) converted = std::move(*utf8);
+  }
+  return converted.empty() ? std::string_view(bytes) : std::string_view(converted);
+}
+
+const AppError kTooManyRows(ErrorCode::validation_failed, "file too large", {{"file", "more than 2,000,000 rows"}});
+const AppError kNoHeader(ErrorCode::validation_failed, "empty file", {{"file", "has no header row"}});
+
+Table read_table(const std::string& bytes, const std::string& file_name) {
+  Table t;
+  std::string converted;
+  if (auto data = csv_text(bytes, file_name, converted)) {
+    if (!read_csv_in_halves(*data, t.rows) && !read_csv_records(*data, t.rows)) throw kTooManyRows;
   } else {
-    // Excel on Chinese Windows saves CSV in GBK/GB18030: accept it by converting to UTF-8.
-    std::string converted;
-    if (!is_valid_utf8(bytes)) {
-      if (auto utf8 = text::gb18030_to_utf8(bytes)) converted = std::move(*utf8);
-    }
-    const std::string_view data = converted.empty() ? std::string_view(bytes) : std::string_view(converted);
-    if (!read_csv_in_halves(data, t.rows) && !read_csv_records(data, t.rows))
-      throw AppError(ErrorCode::validation_failed, "file too large", {{"file", "more than 2,000,000 rows"}});
+    t.rows = io::read_xlsx_first_sheet(bytes);
   }
   // Drop trailing empty rows.
   while (!t.rows.empty() && std::all_of(t.rows.back().begin(), t.rows.back().end(), [](const std::string& s) { return trim(s).empty(); }))
     t.rows.pop_back();
-  if (t.rows.empty()) throw AppError(ErrorCode::validation_failed, "empty file", {{"file", "has no header row"}});
+  if (t.rows.empty()) throw kNoHeader;
   return t;
 }
 
@@ -462,15 +471,17 @@ void validate_customers(Connection& conn, const auth::Principal& p, Table& t, co
   }
 }
 
-// SQLite's page cache for the connection writing an import: the rows, their seven indexes and
-// the full-text index of a large file do not fit the default 16 MB, and evicted pages are
-// written to the WAL and read back many times. Restored when the import's write phase ends.
+// SQLite's page cache for the connection writing an import: the rows and their indexes of a large
+// file do not fit the default 16 MB, and evicted pages are written to the WAL and read back many
+// times. About 1 KiB a row (256 MiB at least, 2 GiB at most): a million rows spill nothing.
+// Restored (and the memory returned) when the import's write phase ends.
 class ImportCacheSize {
  public:
-  explicit ImportCacheSize(Connection& conn) : conn_(conn) {
+  ImportCacheSize(Connection& conn, std::size_t rows) : conn_(conn) {
     if (conn.backend() != storage::Backend::sqlite) return;
     saved_ = conn.query_i64("PRAGMA cache_size");
-    conn.exec_script("PRAGMA cache_size = -" + std::to_string(kImportCacheKiB));
+    const auto kib = std::clamp<std::int64_t>(static_cast<std::int64_t>(rows), 256 * 1024, 2048 * 1024);
+    conn.exec_script("PRAGMA cache_size = -" + std::to_string(kib));
   }
   ~ImportCacheSize() {
     if (!saved_) return;
@@ -484,15 +495,11 @@ class ImportCacheSize {
   ImportCacheSize& operator=(const ImportCacheSize&) = delete;
 
  private:
-  static constexpr std::int64_t kImportCacheKiB = 256 * 1024;
   Connection& conn_;
   std::optional<std::int64_t> saved_;
 };
 
-// The write phase, in chunks. Search documents are built on a second thread while the rows are
-// written, and written to the full-text index after each chunk: interleaving index writes
-// with the row writes makes SQLite's FTS5 flush its pending terms at every statement
-// savepoint, which was measured to make the import several times slower.
+// Writes checked customer rows, a block at a time, in the import's transaction.
 //
 // On SQLite a new customer gets the id SQLite would choose (the largest id + 1: the table has
 // no AUTOINCREMENT and the transaction holds the write lock), given explicitly: `RETURNING`
@@ -500,14 +507,157 @@ class ImportCacheSize {
 // customer is found by the insert itself (ON CONFLICT (credit_code) DO NOTHING changes no row)
 // instead of a look-up per row. PostgreSQL looks existing customers up a few hundred at a time
 // and returns the new ids from its sequence.
+//
+// A load at least as large as the table drops SQLite's secondary indexes of customers and builds
+// them again in finish() (a sort instead of a B-tree insert per row and index), in the same
+// transaction; their definitions come from the schema itself. The credit-code unique index stays.
+class CustomerWriter {
+ public:
+  CustomerWriter(Connection& conn, const auth::Principal& p, std::size_t rows)
+      : conn_(conn), p_(p), cache_(conn, rows), sqlite_(conn.backend() == storage::Backend::sqlite), now_(now_millis()) {
+    next_id_ = sqlite_ ? conn.query_i64("SELECT COALESCE(MAX(id), 0) FROM customers") + 1 : 0;
+    if (sqlite_ && rows >= kRebuildMinRows && static_cast<std::int64_t>(rows) >= next_id_ - 1) {
+      for (auto& r : conn.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL"))
+        rebuilt_.emplace_back(r.str(0), r.str(1));
+      for (auto& [name, sql] : rebuilt_) conn.exec_script("DROP INDEX \"" + name + "\"");
+    }
+  }
+
+  // Writes rows[begin, end), except rows listed in `skip`; inserted() and updated() then name them.
+  void write(const std::vector<CustomerRow>& rows, std::size_t begin, std::size_t end, const std::set<std::int64_t>& skip) {
+    inserted_.clear();
+    updated_.clear();
+    // PostgreSQL: existing customers of these rows, found by credit code a few hundred at a time.
+    std::unordered_map<std::string, storage::Row> existing_rows;
+    for (std::size_t i = begin; !sqlite_ && i < end;) {
+      std::string sql = "SELECT id, org_path, manager_id, backup_manager_id, status, credit_code FROM customers WHERE credit_code IN (";
+      storage::Params codes;
+      for (; i < end && codes.size() < 500; ++i) {
+        sql += codes.empty() ? "?" : ",?";
+        codes.push_back(rows[i].credit_code);
+      }
+      for (auto& r : conn_.query(sql + ")", codes)) existing_rows.emplace(r.str(5), r);
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const CustomerRow& cr = rows[i];
+      if (!skip.empty() && skip.count(cr.row)) continue;  // only in valid_rows mode
+      std::optional<storage::Row> existing;
+      std::int64_t id = 0;
+      if (sqlite_) {
+        if (conn_.execute("INSERT INTO customers(id, name, credit_code, industry_code, org_unit_id, org_path, address, "
+                          "importance_class, outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, "
+                          "backup_manager_id, annual_kwh, status, version, created_at, updated_at) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) ON CONFLICT (credit_code) DO NOTHING",
+                          insert_values(cr)) == 1) {
+          id = next_id_++;
+        } else {
+          existing = conn_.query_one("SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?",
+                                     {cr.credit_code});
+          if (!existing) throw AppError(ErrorCode::internal, "import: customer " + cr.credit_code + " neither inserted nor found");
+        }
+      } else if (auto found = existing_rows.find(cr.credit_code); found != existing_rows.end()) {
+        existing = found->second;
+      } else {
+        id = conn_.insert_returning_id(
+            "INSERT INTO customers(name, credit_code, industry_code, org_unit_id, org_path, address, importance_class, "
+            "outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, backup_manager_id, annual_kwh, "
+            "status, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) RETURNING id",
+            insert_values(cr));
+      }
+      if (existing) {
+        id = existing->i64(0);
+        if (!auth::customer_visible(p_, existing->str(1), existing->opt_i64(2), existing->opt_i64(3)) ||
+            existing->str(4) == "merged") {
+          // Outside the importer's scope: refuse rather than reveal or overwrite.
+          throw AppError(ErrorCode::validation_failed, "row outside your scope",
+                         {{"credit_code", "a customer with this credit code exists outside your scope", cr.row}});
+        }
+        conn_.execute(
+            "UPDATE customers SET name = ?, industry_code = ?, org_unit_id = ?, org_path = ?, address = ?, "
+            "importance_class = ?, outage_sensitivity = ?, credit_grade = ?, tags = ?, is_group = ?, is_key_account = ?, "
+            "manager_id = COALESCE(?, manager_id), backup_manager_id = COALESCE(?, backup_manager_id), annual_kwh = ?, "
+            "version = version + 1, updated_at = ? WHERE id = ?",
+            {cr.name, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path, storage::text_or_null(cr.address),
+             cr.importance_class, cr.outage_sensitivity, storage::text_or_null(cr.credit_grade), cr.tags,
+             std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account}, storage::opt_value(cr.manager_id),
+             storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now_, id});
+        updated_.push_back(id);
+        ++counts_.updated;
+      } else {
+        inserted_.emplace_back(id, i);
+        ++counts_.inserted;
+      }
+      if (!cr.group_credit_code.empty()) group_links_.emplace_back(id, cr.group_credit_code);
+    }
+  }
+  // The customers the last write() inserted (new id, index in its rows) and updated.
+  const std::vector<std::pair<std::int64_t, std::size_t>>& inserted() const { return inserted_; }
+  const std::vector<std::int64_t>& updated() const { return updated_; }
+
+  // Search documents left to the backlog: the customers of the last write().
+  void defer_search() {
+    for (auto& [id, i] : inserted_) counts_.search_ids.push_back(id);
+    counts_.search_ids.insert(counts_.search_ids.end(), updated_.begin(), updated_.end());
+  }
+
+  // Rebuilds the dropped indexes and links group members; the counts of everything written.
+  ImportCounts finish() {
+    for (auto& [name, sql] : rebuilt_) conn_.exec_script(sql);
+    rebuilt_.clear();
+    for (auto& [id, code] : group_links_)
+      conn_.execute("UPDATE customers SET group_id = (SELECT id FROM customers WHERE credit_code = ?) WHERE id = ?", {code, id});
+    return std::move(counts_);
+  }
+
+ private:
+  static constexpr std::size_t kRebuildMinRows = 20000;
+
+  // The values of a new customer, in the column order of both INSERTs (one Params reused).
+  const Params& insert_values(const CustomerRow& cr) {
+    values_.clear();
+    if (sqlite_) values_.emplace_back(next_id_);
+    values_.emplace_back(cr.name);
+    values_.emplace_back(cr.credit_code);
+    values_.push_back(storage::text_or_null(cr.industry_code));
+    values_.emplace_back(cr.org_unit_id);
+    values_.emplace_back(cr.org_path);
+    values_.push_back(storage::text_or_null(cr.address));
+    values_.emplace_back(cr.importance_class);
+    values_.emplace_back(cr.outage_sensitivity);
+    values_.push_back(storage::text_or_null(cr.credit_grade));
+    values_.emplace_back(cr.tags);
+    values_.emplace_back(std::int64_t{cr.is_group});
+    values_.emplace_back(std::int64_t{cr.is_key_account});
+    values_.push_back(storage::opt_value(cr.manager_id));
+    values_.push_back(storage::opt_value(cr.backup_manager_id));
+    values_.emplace_back(cr.annual_kwh);
+    values_.emplace_back(now_);
+    values_.emplace_back(now_);
+    return values_;
+  }
+
+  Connection& conn_;
+  const auth::Principal& p_;
+  ImportCacheSize cache_;
+  const bool sqlite_;
+  const Millis now_;
+  std::int64_t next_id_ = 0;
+  std::vector<std::pair<std::string, std::string>> rebuilt_;  // index name, CREATE statement
+  std::vector<std::pair<std::int64_t, std::string>> group_links_;  // customer id, group credit code
+  std::vector<std::pair<std::int64_t, std::size_t>> inserted_;
+  std::vector<std::int64_t> updated_;
+  ImportCounts counts_;
+  Params values_;
+};
+
+// The write phase of checked rows, in chunks. For a small file (`index_now`) the search documents
+// are built on a second thread while the rows are written, and written to the full-text index
+// after each chunk: interleaving index writes with the row writes makes SQLite's FTS5 flush its
+// pending terms at every statement savepoint, which was measured to make the import several
+// times slower. A large file leaves them to the search backlog.
 ImportCounts write_customers(Connection& conn, const auth::Principal& p, std::vector<CustomerRow>& parsed,
                              const ErrorSink& errors, JobState* state, bool index_now) {
-  ImportCacheSize cache(conn);
-  const bool sqlite = conn.backend() == storage::Backend::sqlite;
-  std::int64_t next_id = sqlite ? conn.query_i64("SELECT COALESCE(MAX(id), 0) FROM customers") + 1 : 0;
-  ImportCounts counts;
-  Millis now = now_millis();
-  std::vector<std::pair<std::int64_t, std::string>> group_links;  // customer id, group credit code
+  CustomerWriter writer(conn, p, parsed.size());
   constexpr std::size_t kChunk = 20000;
   // One thread builds the documents of every chunk in turn (its pinyin reader and cache are per
   // thread), at most one chunk ahead of the writer.
@@ -542,122 +692,202 @@ ImportCounts write_customers(Connection& conn, const auth::Principal& p, std::ve
       builder.wait();
     }
   } stop_builder{stop, builder};
-  // A load at least as large as the table: SQLite's secondary indexes of customers are dropped and
-  // built again after the rows (a sort instead of a B-tree insert per row and index), in this
-  // transaction. Their definitions come from the schema itself.
-  std::vector<std::pair<std::string, std::string>> rebuilt;  // index name, CREATE statement
-  if (sqlite && parsed.size() >= kChunk && static_cast<std::int64_t>(parsed.size()) >= next_id - 1) {
-    for (auto& r : conn.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL"))
-      rebuilt.emplace_back(r.str(0), r.str(1));
-    for (auto& [name, sql] : rebuilt) conn.exec_script("DROP INDEX \"" + name + "\"");
-  }
-  Params values;
   for (std::size_t start = 0; start < parsed.size(); start += kChunk) {
     const std::size_t end = std::min(parsed.size(), start + kChunk);
-    std::future<std::vector<std::string>> documents;
-    if (index_now) documents = promised[start / kChunk].get_future();
-    std::vector<std::pair<std::int64_t, std::size_t>> inserted;  // new id, index in parsed
-    std::vector<std::int64_t> updated;
-    // PostgreSQL: existing customers of this chunk, found by credit code a few hundred at a time.
-    std::unordered_map<std::string, storage::Row> existing_rows;
-    for (std::size_t i = start; !sqlite && i < end;) {
-      std::string sql = "SELECT id, org_path, manager_id, backup_manager_id, status, credit_code FROM customers WHERE credit_code IN (";
-      storage::Params codes;
-      for (; i < end && codes.size() < 500; ++i) {
-        sql += codes.empty() ? "?" : ",?";
-        codes.push_back(parsed[i].credit_code);
-      }
-      for (auto& r : conn.query(sql + ")", codes)) existing_rows.emplace(r.str(5), r);
-    }
-    for (std::size_t i = start; i < end; ++i) {
-      const CustomerRow& cr = parsed[i];
-      if (!errors.bad_rows.empty() && errors.bad_rows.count(cr.row)) continue;  // only reached in valid_rows mode
-      std::optional<storage::Row> existing;
-      std::int64_t id = 0;
-      // The values of a new customer, in the column order of both INSERTs (one Params reused).
-      auto insert_values = [&]() -> const Params& {
-        values.clear();
-        if (sqlite) values.emplace_back(next_id);
-        values.emplace_back(cr.name);
-        values.emplace_back(cr.credit_code);
-        values.push_back(storage::text_or_null(cr.industry_code));
-        values.emplace_back(cr.org_unit_id);
-        values.emplace_back(cr.org_path);
-        values.push_back(storage::text_or_null(cr.address));
-        values.emplace_back(cr.importance_class);
-        values.emplace_back(cr.outage_sensitivity);
-        values.push_back(storage::text_or_null(cr.credit_grade));
-        values.emplace_back(cr.tags);
-        values.emplace_back(std::int64_t{cr.is_group});
-        values.emplace_back(std::int64_t{cr.is_key_account});
-        values.push_back(storage::opt_value(cr.manager_id));
-        values.push_back(storage::opt_value(cr.backup_manager_id));
-        values.emplace_back(cr.annual_kwh);
-        values.emplace_back(now);
-        values.emplace_back(now);
-        return values;
-      };
-      if (sqlite) {
-        if (conn.execute("INSERT INTO customers(id, name, credit_code, industry_code, org_unit_id, org_path, address, "
-                         "importance_class, outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, "
-                         "backup_manager_id, annual_kwh, status, version, created_at, updated_at) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) ON CONFLICT (credit_code) DO NOTHING",
-                         insert_values()) == 1) {
-          id = next_id++;
-        } else {
-          existing = conn.query_one("SELECT id, org_path, manager_id, backup_manager_id, status FROM customers WHERE credit_code = ?",
-                                    {cr.credit_code});
-          if (!existing) throw AppError(ErrorCode::internal, "import: customer " + cr.credit_code + " neither inserted nor found");
-        }
-      } else if (auto found = existing_rows.find(cr.credit_code); found != existing_rows.end()) {
-        existing = found->second;
-      } else {
-        id = conn.insert_returning_id(
-            "INSERT INTO customers(name, credit_code, industry_code, org_unit_id, org_path, address, importance_class, "
-            "outage_sensitivity, credit_grade, tags, is_group, is_key_account, manager_id, backup_manager_id, annual_kwh, "
-            "status, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',1,?,?) RETURNING id",
-            insert_values());
-      }
-      if (existing) {
-        id = existing->i64(0);
-        if (!auth::customer_visible(p, existing->str(1), existing->opt_i64(2), existing->opt_i64(3)) ||
-            existing->str(4) == "merged") {
-          // Outside the importer's scope: refuse rather than reveal or overwrite.
-          throw AppError(ErrorCode::validation_failed, "row outside your scope",
-                         {{"credit_code", "a customer with this credit code exists outside your scope", cr.row}});
-        }
-        conn.execute(
-            "UPDATE customers SET name = ?, industry_code = ?, org_unit_id = ?, org_path = ?, address = ?, "
-            "importance_class = ?, outage_sensitivity = ?, credit_grade = ?, tags = ?, is_group = ?, is_key_account = ?, "
-            "manager_id = COALESCE(?, manager_id), backup_manager_id = COALESCE(?, backup_manager_id), annual_kwh = ?, "
-            "version = version + 1, updated_at = ? WHERE id = ?",
-            {cr.name, storage::text_or_null(cr.industry_code), cr.org_unit_id, cr.org_path, storage::text_or_null(cr.address),
-             cr.importance_class, cr.outage_sensitivity, storage::text_or_null(cr.credit_grade), cr.tags,
-             std::int64_t{cr.is_group}, std::int64_t{cr.is_key_account}, storage::opt_value(cr.manager_id),
-             storage::opt_value(cr.backup_manager_id), cr.annual_kwh, now, id});
-        updated.push_back(id);
-        ++counts.updated;
-      } else {
-        inserted.emplace_back(id, i);
-        ++counts.inserted;
-      }
-      if (!cr.group_credit_code.empty()) group_links.emplace_back(id, cr.group_credit_code);
-    }
+    writer.write(parsed, start, end, errors.bad_rows);
     if (index_now) {
-      auto docs = documents.get();
+      auto docs = promised[start / kChunk].get_future().get();
       ++chunks_taken;
-      for (auto& [id, i] : inserted) write_search_document(conn, id, docs[i - start], SearchWrite::fresh);
-      for (auto id : updated) refresh_search(conn, id);  // also needs the customer's accounts and phones
+      for (auto& [id, i] : writer.inserted()) write_search_document(conn, id, docs[i - start], SearchWrite::fresh);
+      for (auto id : writer.updated()) refresh_search(conn, id);  // also needs the customer's accounts and phones
     } else {
-      for (auto& [id, i] : inserted) counts.search_ids.push_back(id);
-      counts.search_ids.insert(counts.search_ids.end(), updated.begin(), updated.end());
+      writer.defer_search();
     }
     check_progress(state, static_cast<std::int64_t>(end));
   }
-  for (auto& [name, sql] : rebuilt) conn.exec_script(sql);
-  for (auto& [id, code] : group_links)
-    conn.execute("UPDATE customers SET group_id = (SELECT id FROM customers WHERE credit_code = ?) WHERE id = ?", {code, id});
-  return counts;
+  return writer.finish();
+}
+
+// ---- large all-or-nothing CSV files of customers: read, checked and written at once ------------
+
+// A problem found in a streamed file: the transaction is rolled back and the problems reported.
+struct RowsRefused {};
+// The file itself could not be read (a quote not closed, too many rows).
+struct FileRefused {
+  AppError error;
+};
+
+// A credit code of 18 characters 0-9 / A-Z packed exactly into 108 bits: the duplicate and group
+// checks of a streamed file keep every code of the file without keeping its rows.
+using CodeKey = std::pair<std::uint64_t, std::uint64_t>;
+struct CodeKeyHash {
+  std::size_t operator()(const CodeKey& k) const { return static_cast<std::size_t>(k.first * 0x9E3779B97F4A7C15ull ^ k.second); }
+};
+std::optional<CodeKey> code_key(std::string_view code) {
+  if (code.size() != 18) return std::nullopt;
+  CodeKey key{0, 0};
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return std::nullopt;
+    std::uint64_t& half = i < 10 ? key.first : key.second;
+    half = half << 6 | static_cast<std::uint64_t>(c - '0');
+  }
+  return key;
+}
+
+// One thread reads and checks blocks of rows in file order (so problems are reported in row
+// order, with the same messages as the two-pass path) while this thread writes the blocks already
+// checked. Once a problem is found nothing more is written, the rest of the file is still
+// checked for the report, and RowsRefused rolls the caller's transaction back. Memory stays at a
+// few blocks of rows whatever the file's size.
+ImportCounts stream_customers(Connection& conn, const auth::Principal& p, io::CsvReader& reader,
+                              const std::map<std::string, int>& col, std::size_t expected_rows, ErrorSink& errors,
+                              JobState* state, std::int64_t& total_rows) {
+  const CustomerChecker checker(conn, p, col);
+  CustomerWriter writer(conn, p, expected_rows);
+  constexpr std::size_t kBlockRows = 4096, kBlocks = 4;
+  struct Block {
+    std::vector<CustomerRow> rows = std::vector<CustomerRow>(kBlockRows);
+    std::size_t count = 0;
+  };
+  std::vector<Block> blocks(kBlocks);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<Block*> free_blocks, checked;  // under mutex
+  bool read_all = false;                    // under mutex
+  for (auto& b : blocks) free_blocks.push_back(&b);
+  std::atomic<bool> stop{false}, refused{false};
+  std::optional<AppError> file_error;
+  std::exception_ptr failure;
+  // Group references are checked once every row is known: a group may come later in the file.
+  std::vector<std::pair<std::int64_t, std::string>> group_refs;  // row, group credit code
+  std::unordered_set<CodeKey, CodeKeyHash> groups_in_file;
+  std::unordered_map<CodeKey, std::int64_t, CodeKeyHash> seen;  // credit code -> first row in file
+  seen.reserve(expected_rows);
+  std::int64_t last_row = 1;  // rows are numbered by record, the header is row 1 (as in the two-pass path)
+
+  auto produce = [&] {
+    std::vector<std::string> fields;
+    std::vector<RowIssue> issues;
+    std::vector<std::int64_t> empty_rows;  // all-empty rows: dropped at the end of the file, checked before a later row
+    CustomerRow scratch;
+    // Checks one row into `cr` and reports its problems, the duplicate check where the two-pass path has it.
+    auto check = [&](std::vector<std::string>& cells, std::int64_t n, CustomerRow& cr) {
+      cr = CustomerRow{};
+      issues.clear();
+      checker.check(cells, n, cr, issues);
+      std::size_t k = 0;
+      for (; k < issues.size() && !issues[k].after_code; ++k) errors.add(n, issues[k].field, issues[k].message);
+      std::optional<CodeKey> key = cr.well_formed_code ? code_key(cr.credit_code) : std::nullopt;
+      if (key) {
+        if (auto [it, fresh] = seen.emplace(*key, n); !fresh) errors.add(n, "credit_code", "same credit code as row " + std::to_string(it->second));
+        if (cr.is_group) groups_in_file.insert(*key);
+      }
+      for (; k < issues.size(); ++k) errors.add(n, issues[k].field, issues[k].message);
+      if (!cr.group_credit_code.empty()) group_refs.emplace_back(n, cr.group_credit_code);
+      if (errors.count > 0) refused = true;
+    };
+    try {
+      for (bool more = true; more && !stop;) {
+        Block* b = nullptr;
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return !free_blocks.empty() || stop; });
+          if (stop) break;
+          b = free_blocks.front();
+          free_blocks.pop_front();
+        }
+        b->count = 0;
+        while (b->count < kBlockRows) {
+          if (!reader.next(fields)) {
+            more = false;
+            break;
+          }
+          const std::int64_t n = ++last_row;
+          if (static_cast<std::size_t>(n - 1) > kMaxRows) throw kTooManyRows;
+          if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); })) {
+            empty_rows.push_back(n);
+            continue;
+          }
+          std::vector<std::string> none;
+          for (auto row : empty_rows) check(none, row, scratch);  // followed by a row: checked (and refused)
+          empty_rows.clear();
+          check(fields, n, b->rows[b->count++]);
+        }
+        last_row -= static_cast<std::int64_t>(empty_rows.size()) * (more ? 0 : 1);  // trailing empty rows are not rows
+        {
+          std::lock_guard lock(mutex);
+          checked.push_back(b);
+        }
+        changed.notify_all();
+      }
+    } catch (const AppError& e) {
+      file_error = e;
+      refused = true;
+    } catch (...) {
+      failure = std::current_exception();
+      refused = true;
+    }
+    {
+      std::lock_guard lock(mutex);
+      read_all = true;
+    }
+    changed.notify_all();
+  };
+  auto producer = std::async(std::launch::async, produce);
+  struct StopProducer {
+    std::atomic<bool>& stop;
+    std::condition_variable& changed;
+    std::future<void>& producer;
+    ~StopProducer() {
+      stop = true;
+      changed.notify_all();
+      if (producer.valid()) producer.wait();
+    }
+  } stop_producer{stop, changed, producer};
+
+  std::int64_t written = 0;
+  for (;;) {
+    Block* b = nullptr;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return !checked.empty() || read_all; });
+      if (checked.empty()) break;
+      b = checked.front();
+      checked.pop_front();
+    }
+    // `refused` is set before the block with the first problem is handed over.
+    if (!refused) {
+      writer.write(b->rows, 0, b->count, {});
+      writer.defer_search();
+      written += static_cast<std::int64_t>(b->count);
+    }
+    {
+      std::lock_guard lock(mutex);
+      free_blocks.push_back(b);
+    }
+    changed.notify_all();
+    check_progress(state, written);
+  }
+  producer.get();
+  if (failure) std::rethrow_exception(failure);
+  if (file_error) throw FileRefused{*file_error};
+  total_rows = last_row - 1;
+  // Groups named by credit code must exist in the file (as a group) or, in scope, in the database
+  // (a code of the file is found in the file first).
+  for (auto& [row, code] : group_refs) {
+    const auto key = code_key(code);
+    if (key && groups_in_file.count(*key)) continue;
+    if (key && seen.count(*key)) {
+      errors.add(row, "group_credit_code", "that customer is not marked as a group (是否集团)");
+      continue;
+    }
+    auto g = conn.query_one("SELECT is_group, org_path FROM customers WHERE credit_code = ?", {code});
+    if (!g || !auth::org_in_scope(p, g->str(1))) errors.add(row, "group_credit_code", "unknown group customer");
+    else if (!g->boolean(0)) errors.add(row, "group_credit_code", "that customer is not a group (集团)");
+  }
+  if (errors.count > 0) throw RowsRefused{};
+  return writer.finish();
 }
 
 // ---- accounts and contacts ------------------------------------------------------------------
@@ -885,27 +1115,133 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
   ImportResult result;
   ErrorSink errors;
   const auto& columns = import_columns(kind);
-  Table table;
-  const auto t_read = std::chrono::steady_clock::now();
-  try {
-    table = read_table(bytes, file_name);
-  } catch (const AppError& e) {
+  using SteadyClock = std::chrono::steady_clock;
+  const auto t_read = SteadyClock::now();
+  auto t_validate = t_read;
+  // The file could not be read: nothing was imported.
+  auto refuse_file = [&](const AppError& e) {
     for (auto& issue : e.issues()) errors.add(issue.row, issue.field, issue.message);
     if (e.issues().empty()) errors.add(0, "file", e.what());
     result.status = "failed";
+    result.total_rows = 0;
     result.error_count = errors.count;
     result.message = e.what();
     update_job(db, job_id, result.status, &result, &errors, 0);
     return result;
+  };
+  // Rows with problems in an all-or-nothing file (or a broken header): nothing was imported.
+  auto refuse_rows = [&] {
+    result.status = "failed";
+    result.error_count = errors.count;
+    result.message = std::to_string(errors.count) + " error(s) in " + std::to_string(errors.bad_rows.size()) +
+                     " row(s); nothing was imported";
+    update_job(db, job_id, result.status, &result, &errors, result.total_rows);
+    return result;
+  };
+  auto header_columns = [&](const std::vector<std::string>& header, Validator& issues) {
+    auto col = map_header(header, columns, issues);
+    for (auto& i : issues.issues()) errors.add(1, i.field, i.message);
+    return col;
+  };
+  // One transaction: `write` writes the records, then the search documents (now for a small file,
+  // queued for a large one: drain_search_backlog), the data quality of what was written, the audit.
+  auto commit = [&](const std::function<ImportCounts(Connection&)>& write) {
+    update_job(db, job_id, "importing", nullptr, nullptr, 0);
+    if (state) state->processed = 0;
+    const Millis began = now_millis();
+    return db.transaction([&](Connection& conn) {
+      ImportCounts c = write(conn);
+      if (result.total_rows <= options.search_inline_rows) {
+        for (auto id : c.search_ids) refresh_search(conn, id);
+      } else {
+        queue_search(conn, std::move(c.search_ids));
+      }
+      // Data quality of the records written, in the same transaction; large loads wait for the
+      // nightly full pass.
+      if (c.inserted + c.updated > 0 && c.inserted + c.updated <= kQualityRecheckLimit) {
+        std::vector<std::int64_t> ids;
+        const std::string sql = kind == "customers"  ? "SELECT id FROM customers WHERE updated_at >= ?"
+                                : kind == "accounts" ? "SELECT DISTINCT customer_id FROM accounts WHERE updated_at >= ?"
+                                                     : "SELECT DISTINCT customer_id FROM contacts WHERE updated_at >= ?";
+        conn.query_each(sql, {began}, [&](const storage::Row& r) { ids.push_back(r.i64(0)); });
+        quality::recheck_customers(conn, ids, now_millis());
+      }
+      if (state) {  // a last look at the cancel flag before committing
+        state->next_db_check = {};
+        check_progress(state, result.total_rows);
+      }
+      bj::object summary{{"job_id", job_id}, {"file_name", file_name}, {"kind", kind}, {"mode", mode},
+                         {"rows", result.total_rows}, {"inserted", c.inserted}, {"updated", c.updated},
+                         {"skipped_rows_with_errors", static_cast<std::int64_t>(errors.bad_rows.size())}};
+      audit::record(conn, p.actor(), {"import", kind == "customers" ? "customer" : kind == "accounts" ? "account" : "contact",
+                                      std::to_string(job_id), p.org_path, "", json::serialize(summary)});
+      return c;
+    });
+  };
+  auto succeed = [&](const ImportCounts& counts) {
+    const auto seconds = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+    spdlog::info("import job {} ({}, {} rows): read and checked {:.2f} s, written and committed {:.2f} s", job_id, kind,
+                 result.total_rows, seconds(t_read, t_validate), seconds(t_validate, SteadyClock::now()));
+    result.status = "succeeded";
+    result.inserted = counts.inserted;
+    result.updated = counts.updated;
+    result.error_count = errors.count;
+    result.message = std::to_string(counts.inserted) + " inserted, " + std::to_string(counts.updated) + " updated" +
+                     (errors.count ? ", " + std::to_string(errors.bad_rows.size()) + " row(s) with errors skipped" : "");
+    update_job(db, job_id, result.status, &result, &errors, result.total_rows);
+    return result;
+  };
+
+  // A large all-or-nothing CSV of customers is read, checked and written at once (stream_customers).
+  if (kind == "customers" && mode != "valid_rows") {
+    std::string converted;
+    std::optional<std::string_view> text;
+    try {
+      text = csv_text(bytes, file_name, converted);
+    } catch (const AppError& e) {
+      return refuse_file(e);
+    }
+    const auto lines = text ? static_cast<std::int64_t>(std::count(text->begin(), text->end(), '\n')) : 0;
+    if (lines > options.search_inline_rows) {
+      io::CsvReader reader(*text);
+      std::vector<std::string> header;
+      try {
+        if (!reader.next(header)) throw kNoHeader;
+      } catch (const AppError& e) {
+        return refuse_file(e);
+      }
+      // A broken header is reported by the two-pass path below, with the file's row count.
+      Validator header_issues;
+      const auto col = map_header(header, columns, header_issues);
+      if (header_issues.ok()) {
+        if (state) state->total = lines;  // about the rows (the header and a last line feed, quoted line feeds)
+        result.total_rows = lines;        // decides the search path before the rows are counted
+        try {
+          const auto counts = commit([&](Connection& conn) {
+            return stream_customers(conn, p, reader, col, static_cast<std::size_t>(lines), errors, state, result.total_rows);
+          });
+          return succeed(counts);
+        } catch (const RowsRefused&) {
+          return refuse_rows();
+        } catch (const FileRefused& refused) {
+          return refuse_file(refused.error);
+        }
+      }
+    }
+  }
+
+  Table table;
+  try {
+    table = read_table(bytes, file_name);
+  } catch (const AppError& e) {
+    return refuse_file(e);
   }
   result.total_rows = static_cast<std::int64_t>(table.rows.size()) - 1;
   if (state) state->total = result.total_rows;
   Validator header_issues;
-  auto col = map_header(table.rows[0], columns, header_issues);
-  for (auto& i : header_issues.issues()) errors.add(1, i.field, i.message);
+  auto col = header_columns(table.rows[0], header_issues);
   bool only_valid = mode == "valid_rows";
   std::vector<CustomerRow> parsed;
-  const auto t_validate = std::chrono::steady_clock::now();
   if (errors.count == 0) {
     // Validation pass: reads only.
     db.read([&](Connection& conn) {
@@ -916,64 +1252,15 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
     // Customers are written from their parsed rows: free the raw cells (half the peak memory).
     if (kind == "customers") { auto discard = std::move(table.rows); }
   }
-  bool header_broken = !header_issues.ok();
-  if (errors.count > 0 && (!only_valid || header_broken)) {
-    result.status = "failed";
-    result.error_count = errors.count;
-    result.message = std::to_string(errors.count) + " error(s) in " + std::to_string(errors.bad_rows.size()) +
-                     " row(s); nothing was imported";
-    update_job(db, job_id, result.status, &result, &errors, result.total_rows);
-    return result;
-  }
-  update_job(db, job_id, "importing", nullptr, nullptr, 0);
-  if (state) state->processed = 0;
-  const Millis began = now_millis();
-  const auto t_write = std::chrono::steady_clock::now();
-  ImportCounts counts = db.transaction([&](Connection& conn) {
-    ImportCounts c;
-    // Search documents: written now for a small file; a large one queues them (drain_search_backlog).
+  if (errors.count > 0 && (!only_valid || !header_issues.ok())) return refuse_rows();
+  t_validate = SteadyClock::now();
+  const auto counts = commit([&](Connection& conn) {
     const bool index_now = result.total_rows <= options.search_inline_rows;
-    if (kind == "customers") c = write_customers(conn, p, parsed, errors, state, index_now);
-    else if (kind == "accounts") c = import_accounts(conn, p, table, col, errors, true, state);
-    else c = import_contacts(conn, p, table, col, errors, true, state);
-    if (index_now) {
-      for (auto id : c.search_ids) refresh_search(conn, id);
-    } else {
-      queue_search(conn, std::move(c.search_ids));
-    }
-    // Data quality of the records written, in the same transaction; large loads wait for the
-    // nightly full pass.
-    if (c.inserted + c.updated > 0 && c.inserted + c.updated <= kQualityRecheckLimit) {
-      std::vector<std::int64_t> ids;
-      const std::string sql = kind == "customers"  ? "SELECT id FROM customers WHERE updated_at >= ?"
-                              : kind == "accounts" ? "SELECT DISTINCT customer_id FROM accounts WHERE updated_at >= ?"
-                                                   : "SELECT DISTINCT customer_id FROM contacts WHERE updated_at >= ?";
-      conn.query_each(sql, {began}, [&](const storage::Row& r) { ids.push_back(r.i64(0)); });
-      quality::recheck_customers(conn, ids, now_millis());
-    }
-    if (state) {  // a last look at the cancel flag before committing
-      state->next_db_check = {};
-      check_progress(state, result.total_rows);
-    }
-    bj::object summary{{"job_id", job_id}, {"file_name", file_name}, {"kind", kind}, {"mode", mode},
-                       {"rows", result.total_rows}, {"inserted", c.inserted}, {"updated", c.updated},
-                       {"skipped_rows_with_errors", static_cast<std::int64_t>(errors.bad_rows.size())}};
-    audit::record(conn, p.actor(), {"import", kind == "customers" ? "customer" : kind == "accounts" ? "account" : "contact",
-                                    std::to_string(job_id), p.org_path, "", json::serialize(summary)});
-    return c;
+    if (kind == "customers") return write_customers(conn, p, parsed, errors, state, index_now);
+    if (kind == "accounts") return import_accounts(conn, p, table, col, errors, true, state);
+    return import_contacts(conn, p, table, col, errors, true, state);
   });
-  const auto seconds = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
-  spdlog::info("import job {} ({}, {} rows): read {:.2f} s, validated {:.2f} s, written and committed {:.2f} s", job_id, kind,
-               result.total_rows, seconds(t_read, t_validate), seconds(t_validate, t_write),
-               seconds(t_write, std::chrono::steady_clock::now()));
-  result.status = "succeeded";
-  result.inserted = counts.inserted;
-  result.updated = counts.updated;
-  result.error_count = errors.count;
-  result.message = std::to_string(counts.inserted) + " inserted, " + std::to_string(counts.updated) + " updated" +
-                   (errors.count ? ", " + std::to_string(errors.bad_rows.size()) + " row(s) with errors skipped" : "");
-  update_job(db, job_id, result.status, &result, &errors, result.total_rows);
-  return result;
+  return succeed(counts);
 }
 
 }  // namespace

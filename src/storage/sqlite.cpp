@@ -144,6 +144,9 @@ class SqliteConnection final : public Connection {
       }
       cache_.emplace(std::move(key), stmt);
     }
+    // Text and blobs are bound without a copy (SQLITE_STATIC): every statement is stepped to its end
+    // and reset inside the call that bound it, while `params` is alive, and the next use of the
+    // cached statement clears the bindings first.
     int index = 1;
     for (const Value& v : params) {
       int rc;
@@ -151,10 +154,10 @@ class SqliteConnection final : public Connection {
       else if (auto p = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(stmt, index, *p);
       else if (auto p = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, index, *p);
       else if (auto p = std::get_if<Blob>(&v))
-        rc = sqlite3_bind_blob64(stmt, index, p->bytes.data(), p->bytes.size(), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_blob64(stmt, index, p->bytes.data(), p->bytes.size(), SQLITE_STATIC);
       else {
         const auto& s = std::get<std::string>(v);
-        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
       }
       if (rc != SQLITE_OK) throw_db_error(sqlite3_errmsg(db_));
       ++index;

@@ -711,6 +711,88 @@ TEST_P(Api, LargeImportFailingInItsWritePhaseKeepsTheIndexes) {
   EXPECT_EQ(db.read([](storage::Connection& conn) { return customers::search_backlog_size(conn); }), 0);
 }
 
+// Large all-or-nothing customer files are read, checked and written at once (streamed); the same
+// files through the two-pass path must get the same verdict and the same problems, row for row.
+TEST_P(Api, StreamedCustomerImportReportsWhatTheTwoPassImportReports) {
+  auto& db = servers()[GetParam()].instance->db();
+  auto admin_principal = db.read([](storage::Connection& conn) {
+    return auth::load_principal(conn, conn.query_i64("SELECT id FROM users WHERE username = 'admin'"));
+  });
+  struct Outcome {
+    std::string status, message, errors;
+    std::int64_t total_rows = 0, inserted = 0, error_count = 0;
+  };
+  auto run = [&](const std::string& csv, bool streamed) {
+    const std::int64_t job = db.transaction([&](storage::Connection& conn) {
+      return conn.insert_returning_id(
+          "INSERT INTO import_jobs(kind, format, file_name, mode, status, created_by, created_at) "
+          "VALUES ('customers', 'csv', 'cmp.csv', 'all_or_nothing', 'validating', ?, 0) RETURNING id",
+          {admin_principal.user_id});
+    });
+    customers::ImportOptions options;
+    if (streamed) options.search_inline_rows = 1;  // every file here has more lines
+    auto r = customers::run_import_now(db, admin_principal, "customers", "all_or_nothing", "cmp.csv", csv, job, options);
+    Outcome o{r.status, r.message, "", r.total_rows, r.inserted, r.error_count};
+    o.errors = db.read([&](storage::Connection& conn) {
+      return conn.query_one("SELECT errors_json FROM import_jobs WHERE id = ?", {job})->opt_str(0).value_or("");
+    });
+    return o;
+  };
+  auto customers_count = [&] { return db.read([](storage::Connection& conn) { return conn.query_i64("SELECT COUNT(*) FROM customers"); }); };
+  const std::string header = "客户名称*,统一社会信用代码*,所属单位编码*,行业代码,所属集团信用代码,是否集团\n";
+  auto row = [](const std::string& name, const std::string& code, const std::string& rest = "DC01,,,") {
+    return name + "," + code + "," + rest + "\n";
+  };
+  const std::string g1 = valid_credit_code(500001), g2 = valid_credit_code(500002), m = valid_credit_code(500003),
+                    x = valid_credit_code(500004), y = valid_credit_code(500005), z = valid_credit_code(500006);
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"bad rows in the middle", header + row("甲对照有限公司", x) + row("乙对照有限公司", "91530000709709470X", "NOPE,99,,") +
+                                     row("丙对照有限公司", y, "DC01,32,,maybe") + row("丁对照有限公司", z)},
+      {"duplicate credit codes", header + row("甲对照有限公司", x) + row("乙对照有限公司", y) + row("丙对照有限公司", x) +
+                                     row("丁对照有限公司", y) + row("戊对照有限公司", x)},
+      {"groups", header + row("成员甲有限公司", m, "DC01,," + g1 + ",否") + row("集团甲有限公司", g1, "DC01,,,是") +
+                     row("成员乙有限公司", x, "DC01,," + y + ",否") + row("非集团有限公司", y, "DC01,,,否") +
+                     row("成员丙有限公司", z, "DC01,," + g2 + ",否")},
+      {"an empty row in the middle", header + row("甲对照有限公司", x) + ",,,,,\n" + row("乙对照有限公司", y) + ",,,,,\n\n"},
+      {"a quote not closed", header + row("甲对照有限公司", x) + "\"乙对照有限公司," + y + ",DC01,,,\n" + row("丙对照有限公司", z)},
+      {"an unknown column", "客户名称*,统一社会信用代码*,所属单位编码*,颜色\n" + row("甲对照有限公司", x, "DC01,红")},
+      {"no credit code column", "客户名称*,所属单位编码*\n甲对照有限公司,DC01\n乙对照有限公司,DC01\n"},
+  };
+  const auto before = customers_count();
+  for (auto& [what, csv] : refused) {
+    const Outcome two_pass = run(csv, false), streamed = run(csv, true);
+    EXPECT_EQ(two_pass.status, "failed") << what;
+    EXPECT_EQ(streamed.status, two_pass.status) << what;
+    EXPECT_EQ(streamed.message, two_pass.message) << what;
+    EXPECT_EQ(streamed.error_count, two_pass.error_count) << what;
+    EXPECT_EQ(streamed.total_rows, two_pass.total_rows) << what;
+    EXPECT_EQ(streamed.errors, two_pass.errors) << what;
+    EXPECT_NE(two_pass.errors, "") << what;
+  }
+  EXPECT_EQ(customers_count(), before);
+
+  // A good file with trailing empty rows: the same rows counted and written.
+  auto good = [&](int base) {
+    return header + row("好对照" + std::to_string(base) + "甲有限公司", valid_credit_code(base)) +
+           row("好对照" + std::to_string(base) + "乙有限公司", valid_credit_code(base + 1), "DC01,,,是") +
+           row("好对照" + std::to_string(base) + "丙有限公司", valid_credit_code(base + 2), "DC01,," + valid_credit_code(base + 1) + ",否") +
+           ",,,,,\n,,,,,\n";
+  };
+  const Outcome two_pass = run(good(510000), false), streamed = run(good(520000), true);
+  EXPECT_EQ(two_pass.status, "succeeded") << two_pass.errors;
+  EXPECT_EQ(streamed.status, "succeeded") << streamed.errors;
+  EXPECT_EQ(streamed.total_rows, 3);
+  EXPECT_EQ(two_pass.total_rows, 3);
+  EXPECT_EQ(streamed.inserted, 3);
+  EXPECT_EQ(customers_count(), before + 6);
+  // The group link of the streamed file is set like the two-pass one's.
+  EXPECT_EQ(db.read([&](storage::Connection& conn) {
+              return conn.query_i64("SELECT COUNT(*) FROM customers c JOIN customers g ON g.id = c.group_id WHERE c.credit_code IN (?, ?)",
+                                    {valid_credit_code(510002), valid_credit_code(520002)});
+            }),
+            2);
+}
+
 TEST_P(Api, ImportAcceptsGbkCsvFromChineseExcel) {
   // "客户名称*,统一社会信用代码*,所属单位编码*" and "编码测试有限公司" encoded in GBK, as Excel saves CSV.
   std::string csv = std::string("\xBF\xCD\xBB\xA7\xC3\xFB\xB3\xC6*,\xCD\xB3\xD2\xBB\xC9\xE7\xBB\xE1\xD0\xC5\xD3\xC3\xB4\xFA\xC2\xEB*,"
