@@ -56,7 +56,8 @@ void seed_bills(const std::string& url, int bill_year) {
         "SELECT account_id, printf('%04d-%02d', ?, m), customer_id, ROUND(k * 0.08, 2), ROUND(k * 0.32, 2), ROUND(k * 0.35, 2), "
         "k - ROUND(k * 0.08, 2) - ROUND(k * 0.32, 2) - ROUND(k * 0.35, 2), k, CAST(k * 65 AS INTEGER), "
         "CASE WHEN (account_id + m) % 37 = 0 THEN 0 ELSE CAST(k * 65 AS INTEGER) END, "
-        "CASE WHEN (account_id + m) % 37 = 0 THEN CAST(k * 65 AS INTEGER) ELSE 0 END, ?, ? FROM base",
+        "CASE WHEN (account_id + m) % 37 = 0 THEN CAST(k * 65 AS INTEGER) ELSE 0 END, ?, ? FROM base WHERE true "
+        "ON CONFLICT (account_id, period) DO NOTHING",
         {std::int64_t{bill_year}, batch, now});
     conn.execute("UPDATE bill_batches SET rows_total = ?, inserted = ? WHERE id = ?", {rows, rows, batch});
     std::fprintf(stderr, "  %lld bills inserted in %.0f s\n", static_cast<long long>(rows), bench::ms_since(t) / 1000);

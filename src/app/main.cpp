@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
       principal.ip = "cli";
       auto result = customers::run_import_now(*db, principal, kind, mode, file, buffer.str());
       std::cout << result.status << ": " << result.message << " (" << result.total_rows << " rows)" << std::endl;
-      if (result.status == "succeeded") {
+      if (result.search_queued > 0) {
         // A large file queued its customers' search documents: build them before returning.
         const auto indexed = customers::drain_search_backlog(*db, [](std::int64_t left) {
           std::cout << "search index: " << left << " customers left" << std::endl;

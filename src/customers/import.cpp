@@ -1154,6 +1154,7 @@ ImportResult run_import(storage::Database& db, const auth::Principal& p, const s
       if (result.total_rows <= options.search_inline_rows) {
         for (auto id : c.search_ids) refresh_search(conn, id);
       } else {
+        result.search_queued = static_cast<std::int64_t>(c.search_ids.size());
         queue_search(conn, std::move(c.search_ids));
       }
       // Data quality of the records written, in the same transaction; large loads wait for the
@@ -1339,7 +1340,7 @@ class ImportRunner {
       try {
         const auto result = run_import(guard_.db(), p, kind, mode, file_name, bytes, id, state.get(), ImportOptions{});
         // A large file's customers are in the archive; now their search documents, in batches.
-        if (result.status == "succeeded") drain_search_backlog(guard_.db());
+        if (result.search_queued > 0) drain_search_backlog(guard_.db());
       } catch (const Cancelled&) {
         update_job(guard_.db(), id, "cancelled", nullptr, nullptr, state->processed);
         finish_cancelled(id);
@@ -1512,16 +1513,20 @@ http::Response list_route(ImportRunner& runner, http::RouteContext& ctx) {
 http::Response cancel_route(ImportRunner& runner, http::RouteContext& ctx) {
   auto p = runner.guard().require(ctx.request, auth::Permission::customer_import);
   auto id = http::path_id(ctx);
-  runner.guard().db().transaction([&](Connection& conn) {
+  runner.guard().db().read([&](Connection& conn) {
     auto row = conn.query_one("SELECT status FROM import_jobs WHERE id = ? AND created_by = ?", {id, p.user_id});
     if (!row) throw_not_found("import job");
     std::string status = row->str(0);
     if (status != "validating" && status != "importing" && status != "queued")
       throw AppError(ErrorCode::conflict, "the import has already finished (" + status + ")");
+  });
+  // Stopped at once when this server runs it: on SQLite its write transaction holds the write
+  // lock, which the durable flag below waits for until the job has seen this one and rolled back.
+  if (auto s = runner.state(id)) s->cancel = true;
+  runner.guard().db().transaction([&](Connection& conn) {
     conn.execute("UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?", {id});
     audit::record(conn, p.actor(), {"cancel", "import_job", std::to_string(id), p.org_path, "", ""});
   });
-  if (auto s = runner.state(id)) s->cancel = true;
   return http::Response::json("{\"id\":" + std::to_string(id) + ",\"cancel_requested\":true}", 202);
 }
 

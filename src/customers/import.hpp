@@ -25,6 +25,7 @@ const std::vector<ImportColumn>& import_columns(const std::string& kind);  // cu
 struct ImportResult {
   std::string status;  // succeeded, failed, cancelled
   std::int64_t total_rows = 0, inserted = 0, updated = 0, error_count = 0;
+  std::int64_t search_queued = 0;  // customers whose search documents were queued (a large file)
   std::string message;
 };
 // Files of more than `search_inline_rows` rows commit their records first and queue the search

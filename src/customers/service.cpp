@@ -1431,7 +1431,7 @@ std::int64_t drain_search_backlog(storage::Database& db, const std::function<voi
       const std::int64_t k = index_search_backlog(conn, kBatch);
       return std::pair{k, k > 0 ? search_backlog_size(conn) : std::int64_t{0}};
     });
-    if (n == 0 && left == 0) break;
+    if (n == 0) break;  // empty, or what is left is being indexed by another server
     total += n;
     if (progress) progress(left);
     if (left == 0) break;

@@ -590,24 +590,32 @@ TEST_P(Api, CancellingAnImportWritesNothing) {
   auto id = started.json().at("id").as_int64();
   auto cancel = admin->request("POST", "/api/v1/imports/" + std::to_string(id) + "/cancel");
   auto job = wait_import(*admin, id);
-  if (cancel.status == 202) {
+  auto& db = servers()[GetParam()].instance->db();
+  auto imported = [&] {  // counted in the table: the search index of a large import follows it
+    return db.read([](storage::Connection& conn) { return conn.query_i64("SELECT COUNT(*) FROM customers WHERE name LIKE '取消测试%'"); });
+  };
+  const bool first_cancelled = cancel.status == 202;
+  if (first_cancelled) {
     EXPECT_EQ(job.at("status").as_string(), "cancelled");
-    EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%8F%96%E6%B6%88%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 0);  // 取消测试
+    EXPECT_EQ(imported(), 0);
   } else {
     EXPECT_EQ(cancel.status, 409);  // it had already finished
   }
   auto again = admin->request("POST", "/api/v1/imports/" + std::to_string(id) + "/cancel");
   EXPECT_EQ(again.status, 409);
-  // A cancel received by another server sharing the database only sets the durable flag.
+  // A cancel received by another server sharing the database only sets the durable flag. Several
+  // servers share a PostgreSQL database; on SQLite the import holds the write lock, so nothing
+  // else could set the flag before it ends.
+  if (storage::backend_label(GetParam()) != "postgres") return;
   auto second = admin->request("POST", "/api/v1/imports?kind=customers&file_name=big2.csv", csv, "text/csv");
   ASSERT_EQ(second.status, 202);
   auto second_id = second.json().at("id").as_int64();
-  servers()[GetParam()].instance->db().transaction([&](storage::Connection& conn) {
+  db.transaction([&](storage::Connection& conn) {
     conn.execute("UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?", {second_id});
   });
   auto second_job = wait_import(*admin, second_id);
   EXPECT_EQ(second_job.at("status").as_string(), "cancelled");
-  EXPECT_EQ(admin->get("/api/v1/customers?q=%E5%8F%96%E6%B6%88%E6%B5%8B%E8%AF%95").json().at("total").as_int64(), 0);
+  EXPECT_EQ(imported(), first_cancelled ? 0 : 30000);
 }
 
 // A large file commits its customers first and queues their search documents, built afterwards
@@ -621,6 +629,16 @@ TEST_P(Api, LargeImportQueuesSearchDocumentsBuiltAfterItsRows) {
   customers::ImportOptions small;
   small.search_inline_rows = 10;
   auto backlog = [&] { return db.read([](storage::Connection& conn) { return customers::search_backlog_size(conn); }); };
+  // Import jobs drain the backlog after they succeed, whoever queued it: a job of an earlier test
+  // may be indexing a range at the same time (and return later than its status). Drained, then,
+  // means that the backlog is empty, whoever built the documents.
+  auto drained = [&](const std::function<void(std::int64_t)>& progress = {}) {
+    const auto n = customers::drain_search_backlog(db, progress);
+    for (int i = 0; i < 600 && backlog() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return n;
+  };
+  drained();
+  ASSERT_EQ(backlog(), 0);
   auto search = [&](const std::string& q) { return admin->get("/api/v1/search?q=" + q + "&limit=50").json(); };
   const std::string kOld = "%E5%BB%B6%E8%BF%9F%E7%B4%A2%E5%BC%95";  // 延迟索引
   const std::string kNew = "%E5%BB%B6%E8%BF%9F%E6%94%B9%E5%90%8D";  // 延迟改名
@@ -629,15 +647,15 @@ TEST_P(Api, LargeImportQueuesSearchDocumentsBuiltAfterItsRows) {
   auto r = customers::run_import_now(db, admin_principal, "customers", "all_or_nothing", "late.csv", csv, 0, small);
   ASSERT_EQ(r.status, "succeeded") << r.message;
   EXPECT_EQ(r.inserted, 40);
+  EXPECT_EQ(r.search_queued, 40);
   EXPECT_EQ(backlog(), 40);
   // In the archive (the list filters by search text only through the index, so by org here) but not yet found.
   auto pending = search(kOld);
   EXPECT_EQ(pending.at("items").as_array().size(), 0u);
   EXPECT_EQ(pending.at("index_pending").as_int64(), 40);
   std::vector<std::int64_t> left;
-  EXPECT_EQ(customers::drain_search_backlog(db, [&](std::int64_t n) { left.push_back(n); }), 40);
-  ASSERT_FALSE(left.empty());
-  EXPECT_EQ(left.back(), 0);
+  drained([&](std::int64_t n) { left.push_back(n); });
+  EXPECT_TRUE(std::is_sorted(left.rbegin(), left.rend()));  // customers left, falling
   EXPECT_EQ(backlog(), 0);
   auto found = search(kOld);
   EXPECT_EQ(found.at("items").as_array().size(), 40u);
@@ -651,7 +669,8 @@ TEST_P(Api, LargeImportQueuesSearchDocumentsBuiltAfterItsRows) {
   EXPECT_EQ(r.updated, 15);
   EXPECT_EQ(backlog(), 15);
   EXPECT_EQ(search(kNew).at("items").as_array().size(), 0u);
-  EXPECT_EQ(customers::drain_search_backlog(db), 15);
+  drained();
+  EXPECT_EQ(backlog(), 0);
   EXPECT_EQ(search(kNew).at("items").as_array().size(), 15u);
   EXPECT_EQ(search(kOld).at("items").as_array().size(), 25u);
 
@@ -663,7 +682,8 @@ TEST_P(Api, LargeImportQueuesSearchDocumentsBuiltAfterItsRows) {
   ASSERT_EQ(r.status, "succeeded") << r.message;
   EXPECT_EQ(backlog(), 12);
   EXPECT_EQ(search("7710000003").at("items").as_array().size(), 0u);
-  EXPECT_EQ(customers::drain_search_backlog(db), 12);
+  drained();
+  EXPECT_EQ(backlog(), 0);
   auto by_account = search("7710000003").at("items").as_array();
   ASSERT_EQ(by_account.size(), 1u);
   EXPECT_EQ(by_account.at(0).at("name").as_string(), "延迟改名3号有限公司");
