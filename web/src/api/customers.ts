@@ -104,8 +104,11 @@ export function deactivateContact(id: number): Promise<void> {
   return http.delete<void>(`/contacts/${id}`)
 }
 
-export function searchCustomers(q: string, limit = 10): Promise<ItemsResult<SearchHit>> {
-  return http.get<ItemsResult<SearchHit>>('/search', { q, limit }, { silent: true })
+// index_pending: customers of a large import whose search documents are still being built.
+export type SearchResult = ItemsResult<SearchHit> & { index_pending?: number }
+
+export function searchCustomers(q: string, limit = 10): Promise<SearchResult> {
+  return http.get<SearchResult>('/search', { q, limit }, { silent: true })
 }
 
 export function lookupByPhone(phone: string): Promise<ItemsResult<LookupHit>> {

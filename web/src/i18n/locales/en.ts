@@ -74,6 +74,7 @@ const en: MessageSchema = {
   },
   layout: {
     searchPlaceholder: 'Name, pinyin initials, account no., phone, credit code',
+    searchIndexPending: 'The search index is being updated after an import: {n} customers are not found yet.',
     logout: 'Sign out',
     language: 'Language',
     collapse: 'Collapse menu',

@@ -74,6 +74,7 @@ const zhCN = {
   },
   layout: {
     searchPlaceholder: '名称、拼音首字母、户号、电话、信用代码',
+    searchIndexPending: '导入后正在更新搜索索引：还有 {n} 位客户暂时搜不到。',
     logout: '退出登录',
     language: '语言',
     collapse: '收起菜单',
