@@ -110,6 +110,8 @@ Instance::Instance(const Config& config) : impl_(std::make_unique<Impl>()) {
 
 Instance::~Instance() {
   if (impl_->server) impl_->server.reset();
+  // The routes keep the import runner alive until the router goes: stop its jobs now.
+  if (impl_->imports) customers::stop_import_jobs(*impl_->imports);
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->imports.reset();
 }

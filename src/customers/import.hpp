@@ -40,6 +40,9 @@ ImportResult run_import_now(storage::Database& db, const auth::Principal& p, con
 
 // /api/v1/imports...; starts background threads owned by the returned runner.
 std::shared_ptr<ImportRunner> register_import_routes(http::Router& router, auth::Guard& guard);
+// Stops the runner's jobs at server shutdown: running imports are cancelled (nothing written),
+// search documents still to build are left to the scheduler's search_backlog task.
+void stop_import_jobs(ImportRunner& runner);
 // Marks jobs left running by a server that stopped as failed (called at start-up).
 void fail_interrupted_imports(storage::Database& db);
 
