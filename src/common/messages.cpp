@@ -523,6 +523,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& catalog() {
       {"unknown column; see the template for the column names", "无法识别的列，请参照导入模板的列名"},
       {"required column missing ({})", "缺少必填列（{}）"},
       {"has no header row", "没有表头行"},
+      // the CSV reader (io::CsvReader), alone as a field issue and with its row as the job's message
+      {"a quoted field is not closed (a \" is missing)", "引号未闭合（缺少一个 \"）"},
+      {"row {}: a quoted field is not closed (a \" is missing)", "第 {} 行：引号未闭合（缺少一个 \"）"},
+      {"file is UTF-16 (Unicode text); save it as CSV UTF-8", "文件为 UTF-16（Unicode 文本）编码，请另存为“CSV UTF-8”"},
+      {"row {}: file is UTF-16 (Unicode text); save it as CSV UTF-8", "第 {} 行：文件为 UTF-16（Unicode 文本）编码，请另存为“CSV UTF-8”"},
       {"more than 2,000,000 rows", "超过 2,000,000 行"},
       {"the file is named .xlsx but is not an XLSX workbook (truncated or another format)", "文件扩展名为 .xlsx，但不是有效的 XLSX 工作簿（可能已损坏或为其他格式）"},
       // billing
